@@ -1,0 +1,373 @@
+package dev.hostquery.query.sqlite;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+import dev.hostquery.api.InvalidConstraintException;
+import dev.hostquery.api.Table;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs read-only SQLite SELECTs over the registered tables on a pool of connections.
+ *
+ * <p>Each connection registers every table (and alias) as an eponymous virtual table, so several queries
+ * run at once, one per connection. Every query has a time limit (checked by SQLite's progress handler and
+ * while waiting for a table's rows), a row limit and a result-size limit; SQLite's heap as a whole has a hard
+ * limit ({@code sqlite3_hard_heap_limit64}). A query that breaks a limit is stopped with
+ * {@link ErrorCode#LIMIT_EXCEEDED}.
+ */
+public final class QueryEngine implements AutoCloseable {
+    /** Oldest SQLite with {@code sqlite3_vtab_in}. */
+    public static final int MIN_SQLITE_VERSION = 3_038_000;
+
+    private final QueryLimits limits;
+    private final ArrayBlockingQueue<SqliteConnection> pool;
+    private final List<SqliteConnection> all = new ArrayList<>();
+    private final List<Long> tableIds = new ArrayList<>();
+    private volatile boolean closed;
+
+    /**
+     * @param tables         the tables to offer; a table's aliases are registered too
+     * @param connections    size of the connection pool: how many queries run at once
+     * @param limits         the server's per-query limits (requests may lower them)
+     * @param heapLimitBytes hard limit on all memory SQLite allocates in this process; 0 for none
+     * @throws IllegalStateException when the system SQLite is older than 3.38 or cannot be loaded
+     */
+    public QueryEngine(List<Table> tables, int connections, QueryLimits limits, long heapLimitBytes) {
+        if (connections < 1) {
+            throw new IllegalArgumentException("connections must be at least 1, got " + connections);
+        }
+        if (Sqlite.versionNumber() < MIN_SQLITE_VERSION) {
+            throw new IllegalStateException("SQLite " + Sqlite.version() + " is too old: 3.38 or newer is needed");
+        }
+        this.limits = limits;
+        List<String> names = new ArrayList<>();
+        List<Long> ids = new ArrayList<>();
+        for (Table table : tables) {
+            long id = VirtualTables.register(table);
+            tableIds.add(id);
+            names.add(table.spec().name());
+            ids.add(id);
+            for (String alias : table.spec().aliases()) {
+                names.add(alias);
+                ids.add(id);
+            }
+        }
+        try {
+            long ignored = (long) Sqlite.hard_heap_limit64.invokeExact(heapLimitBytes);
+        } catch (Throwable t) {
+            throw Sqlite.rethrow(t);
+        }
+        pool = new ArrayBlockingQueue<>(connections);
+        for (int i = 0; i < connections; i++) {
+            SqliteConnection connection = new SqliteConnection(ids, names);
+            all.add(connection);
+            pool.add(connection);
+        }
+    }
+
+    /** The SQLite library version in use, e.g. {@code 3.40.1}. */
+    public static String sqliteVersion() {
+        return Sqlite.version();
+    }
+
+    public QueryLimits limits() {
+        return limits;
+    }
+
+    /** Runs a query and collects its whole result. */
+    public QueryResult query(String sql, QueryLimits requested) {
+        List<Object[]> rows = new ArrayList<>();
+        List<List<ResultColumn>> columns = new ArrayList<>(1);
+        long start = System.nanoTime();
+        execute(sql, requested, new ResultHandler() {
+            @Override
+            public void columns(List<ResultColumn> c) {
+                columns.add(c);
+            }
+
+            @Override
+            public boolean row(Object[] values) {
+                rows.add(values);
+                return true;
+            }
+        });
+        return new QueryResult(columns.getFirst(), rows, System.nanoTime() - start);
+    }
+
+    /**
+     * Runs a query, handing columns and rows to {@code handler} as SQLite produces them.
+     *
+     * @throws QueryException with the error code and a message naming what was wrong
+     */
+    public void execute(String sql, QueryLimits requested, ResultHandler handler) {
+        if (sql == null || sql.isBlank()) {
+            throw new QueryException(ErrorCode.BAD_REQUEST, "the request has no SQL: give a SELECT statement in 'sql'");
+        }
+        if (closed) {
+            throw new QueryException(ErrorCode.BUSY, "the query engine is shutting down");
+        }
+        QueryLimits effective = limits.narrow(requested);
+        SqliteConnection connection;
+        try {
+            connection = pool.poll(effective.timeoutMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new QueryException(ErrorCode.BUSY, "interrupted while waiting for a connection");
+        }
+        if (connection == null) {
+            throw new QueryException(ErrorCode.BUSY, "all " + all.size() + " query connections stayed busy for "
+                    + effective.timeoutMillis() + " ms; try again later");
+        }
+        QueryState state = new QueryState(effective.timeoutMillis());
+        QueryState.CURRENT.set(state);
+        try {
+            run(connection, sql, effective, state, handler);
+        } finally {
+            QueryState.CURRENT.remove();
+            pool.add(connection);
+        }
+    }
+
+    private void run(SqliteConnection connection, String sql, QueryLimits limits, QueryState state,
+            ResultHandler handler) {
+        byte[] bytes = sql.getBytes(StandardCharsets.UTF_8);
+        MemorySegment db = connection.handle();
+        MemorySegment stmt = MemorySegment.NULL;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment text = SqliteConnection.copy(arena, bytes);
+            MemorySegment out = arena.allocate(ADDRESS);
+            MemorySegment tail = arena.allocate(ADDRESS);
+            int rc = (int) Sqlite.prepare_v2.invokeExact(db, text, bytes.length, out, tail);
+            stmt = out.get(ADDRESS, 0);
+            if (rc != Sqlite.SQLITE_OK) {
+                throw prepareError(connection, rc, sql, bytes, state);
+            }
+            if (stmt.address() == 0) {
+                throw new QueryException(ErrorCode.BAD_REQUEST, "the SQL holds no statement, only comments or white space");
+            }
+            long consumed = tail.get(ADDRESS, 0).address() - text.address();
+            String rest = new String(bytes, (int) consumed, bytes.length - (int) consumed, StandardCharsets.UTF_8);
+            if (!rest.replace(";", "").isBlank()) {
+                throw new QueryException(ErrorCode.BAD_REQUEST, "only one statement per query; more SQL follows at position "
+                        + charOffset(bytes, (int) consumed) + ": " + abbreviate(rest.strip()), charOffset(bytes, (int) consumed), null);
+            }
+            if ((int) Sqlite.stmt_readonly.invokeExact(stmt) == 0) {
+                throw new QueryException(ErrorCode.READ_ONLY, "queries are read-only: only SELECT statements are allowed");
+            }
+            step(connection, stmt, limits, state, handler);
+        } catch (QueryException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new QueryException(ErrorCode.INTERNAL, "internal error: " + t);
+        } finally {
+            if (stmt.address() != 0) {
+                try {
+                    int ignored = (int) Sqlite.finalize_.invokeExact(stmt);
+                } catch (Throwable t) {
+                    // finalize only reports the last step's error again
+                }
+            }
+        }
+    }
+
+    private static void step(SqliteConnection connection, MemorySegment stmt, QueryLimits limits, QueryState state,
+            ResultHandler handler) throws Throwable {
+        int n = (int) Sqlite.column_count.invokeExact(stmt);
+        String[] names = new String[n];
+        String[] types = new String[n];
+        for (int i = 0; i < n; i++) {
+            names[i] = Sqlite.string((MemorySegment) Sqlite.column_name.invokeExact(stmt, i));
+            types[i] = Sqlite.string((MemorySegment) Sqlite.column_decltype.invokeExact(stmt, i));
+        }
+        boolean headerSent = false;
+        long rows = 0;
+        long size = 0;
+        while (true) {
+            int rc = (int) Sqlite.step.invokeExact(stmt);
+            if (rc == Sqlite.SQLITE_DONE) {
+                break;
+            }
+            if (rc != Sqlite.SQLITE_ROW) {
+                throw stepError(connection, rc, state);
+            }
+            Object[] values = new Object[n];
+            for (int i = 0; i < n; i++) {
+                int type = (int) Sqlite.column_type.invokeExact(stmt, i);
+                switch (type) {
+                    case Sqlite.SQLITE_INTEGER -> {
+                        values[i] = (long) Sqlite.column_int64.invokeExact(stmt, i);
+                        size += 8;
+                    }
+                    case Sqlite.SQLITE_FLOAT -> {
+                        values[i] = (double) Sqlite.column_double.invokeExact(stmt, i);
+                        size += 8;
+                    }
+                    case Sqlite.SQLITE_TEXT -> {
+                        MemorySegment p = (MemorySegment) Sqlite.column_text.invokeExact(stmt, i);
+                        int length = (int) Sqlite.column_bytes.invokeExact(stmt, i);
+                        values[i] = Sqlite.string(p, length);
+                        size += length;
+                    }
+                    case Sqlite.SQLITE_BLOB -> {
+                        MemorySegment p = (MemorySegment) Sqlite.column_blob.invokeExact(stmt, i);
+                        int length = (int) Sqlite.column_bytes.invokeExact(stmt, i);
+                        values[i] = length == 0 ? new byte[0] : p.reinterpret(length).toArray(JAVA_BYTE);
+                        size += length;
+                    }
+                    default -> values[i] = null;
+                }
+                if (types[i] == null && values[i] != null) {
+                    types[i] = storageClass(type);
+                }
+            }
+            if (++rows > limits.maxRows()) {
+                state.violated = QueryState.Limit.ROWS;
+                throw new QueryException(ErrorCode.LIMIT_EXCEEDED, "the query returned more than " + limits.maxRows()
+                        + " rows (max_rows); add a WHERE clause or a LIMIT", -1, "max_rows");
+            }
+            if (size > limits.maxResultBytes()) {
+                state.violated = QueryState.Limit.BYTES;
+                throw new QueryException(ErrorCode.LIMIT_EXCEEDED, "the result grew past " + limits.maxResultBytes()
+                        + " bytes (max_result_bytes) at row " + rows + "; select fewer columns or rows", -1, "max_result_bytes");
+            }
+            if (!headerSent) {
+                handler.columns(columns(names, types));
+                headerSent = true;
+            }
+            if (!handler.row(values)) {
+                return;
+            }
+        }
+        if (!headerSent) {
+            handler.columns(columns(names, types));
+        }
+    }
+
+    private static List<ResultColumn> columns(String[] names, String[] types) {
+        List<ResultColumn> columns = new ArrayList<>(names.length);
+        for (int i = 0; i < names.length; i++) {
+            columns.add(new ResultColumn(names[i], types[i] == null ? "NULL" : types[i]));
+        }
+        return columns;
+    }
+
+    private static String storageClass(int type) {
+        return switch (type) {
+            case Sqlite.SQLITE_INTEGER -> "INTEGER";
+            case Sqlite.SQLITE_FLOAT -> "REAL";
+            case Sqlite.SQLITE_TEXT -> "TEXT";
+            case Sqlite.SQLITE_BLOB -> "BLOB";
+            default -> null;
+        };
+    }
+
+    private static QueryException prepareError(SqliteConnection connection, int rc, String sql, byte[] bytes,
+            QueryState state) {
+        String message = connection.errorMessage();
+        int offset = connection.errorOffset();
+        int position = offset < 0 ? -1 : charOffset(bytes, offset);
+        int primary = rc & 0xff;
+        if (state.denied != null || primary == Sqlite.SQLITE_AUTH) {
+            String what = state.denied == null ? "this statement" : state.denied;
+            return new QueryException(ErrorCode.READ_ONLY, "queries are read-only: " + what + " is not allowed");
+        }
+        if (state.violated != null) {
+            return limitError(state);
+        }
+        if (primary == Sqlite.SQLITE_NOMEM) {
+            return memoryError();
+        }
+        if (state.refusal != null && message != null && message.contains("no query solution")) {
+            return new QueryException(ErrorCode.REQUIRED_CONSTRAINT, state.refusal);
+        }
+        if (message != null && message.startsWith("no such table")) {
+            return new QueryException(ErrorCode.UNKNOWN_TABLE, message + " (GET /v1/tables lists the tables)", position, null);
+        }
+        if (message != null && message.startsWith("no such column")) {
+            return new QueryException(ErrorCode.UNKNOWN_COLUMN, message + at(sql, position), position, null);
+        }
+        return new QueryException(ErrorCode.SQL_SYNTAX, message + at(sql, position), position, null);
+    }
+
+    private static QueryException stepError(SqliteConnection connection, int rc, QueryState state) {
+        if (state.violated != null) {
+            return limitError(state);
+        }
+        int primary = rc & 0xff;
+        if (primary == Sqlite.SQLITE_NOMEM) {
+            return memoryError();
+        }
+        String message = connection.errorMessage();
+        if (state.tableFailure instanceof InvalidConstraintException) {
+            return new QueryException(ErrorCode.INVALID_CONSTRAINT, message);
+        }
+        if (state.tableFailure != null) {
+            return new QueryException(ErrorCode.TABLE_ERROR, message);
+        }
+        if (primary == Sqlite.SQLITE_INTERRUPT) {
+            return new QueryException(ErrorCode.INTERNAL, "the query was interrupted");
+        }
+        return new QueryException(ErrorCode.SQL_ERROR, message);
+    }
+
+    private static QueryException limitError(QueryState state) {
+        return switch (state.violated) {
+            case TIME -> new QueryException(ErrorCode.LIMIT_EXCEEDED, "the query ran longer than its time limit of "
+                    + state.timeoutMillis + " ms (timeout_ms) and was stopped", -1, "timeout_ms");
+            case MEMORY -> memoryError();
+            default -> new QueryException(ErrorCode.LIMIT_EXCEEDED, "the query broke a limit", -1, null);
+        };
+    }
+
+    private static QueryException memoryError() {
+        return new QueryException(ErrorCode.LIMIT_EXCEEDED, "SQLite ran out of its memory limit "
+                + "(hostquery.query.heap-limit) while running the query", -1, "memory");
+    }
+
+    private static String at(String sql, int position) {
+        if (position < 0 || position > sql.length()) {
+            return "";
+        }
+        int from = Math.max(0, position - 20);
+        int to = Math.min(sql.length(), position + 20);
+        return " (at position " + position + ": '" + (from > 0 ? "…" : "") + sql.substring(from, position) + "⟨here⟩"
+                + sql.substring(position, to) + (to < sql.length() ? "…" : "") + "')";
+    }
+
+    /** Converts a byte offset in UTF-8 into a character offset in the Java string. */
+    private static int charOffset(byte[] utf8, int byteOffset) {
+        return new String(utf8, 0, Math.min(byteOffset, utf8.length), StandardCharsets.UTF_8).length();
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "…";
+    }
+
+    /** Closes every connection once queries in flight have returned them. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (int i = 0; i < all.size(); i++) {
+            try {
+                SqliteConnection c = pool.poll(30, TimeUnit.SECONDS);
+                if (c != null) {
+                    c.close();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        tableIds.forEach(VirtualTables::unregister);
+    }
+}
