@@ -1,0 +1,119 @@
+package dev.hostquery.linux.tables;
+
+import dev.hostquery.api.ColumnFlag;
+import dev.hostquery.api.ColumnType;
+import dev.hostquery.api.QueryContext;
+import dev.hostquery.api.RowBuilder;
+import dev.hostquery.api.RowSink;
+import dev.hostquery.api.Table;
+import dev.hostquery.api.TableSpec;
+import dev.hostquery.linux.HostRoot;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Map;
+
+/**
+ * {@code file}: File metadata from lstat(2) for the paths the query names: path = or IN, directory = (its entries), or LIKE with % (one level) and %% (any depth).
+ */
+public final class FileTable implements Table {
+    static final TableSpec SPEC = TableSpec.builder("file")
+            .description("File metadata from lstat(2) for the paths the query names: path = or IN, directory = (its entries), or LIKE with % (one level) and %% (any depth).")
+            .column("path", ColumnType.TEXT, "Absolute path", ColumnFlag.INDEX, ColumnFlag.REQUIRED, ColumnFlag.OPTIMIZED)
+            .column("directory", ColumnType.TEXT, "Directory holding the file", ColumnFlag.REQUIRED, ColumnFlag.OPTIMIZED)
+            .column("filename", ColumnType.TEXT, "Name within the directory")
+            .column("inode", ColumnType.BIGINT, "Inode number")
+            .column("uid", ColumnType.BIGINT, "Owner user ID")
+            .column("gid", ColumnType.BIGINT, "Owner group ID")
+            .column("mode", ColumnType.TEXT, "Permission bits in octal, e.g. 0644")
+            .column("device", ColumnType.BIGINT, "ID of the device holding the file (st_dev)")
+            .column("size", ColumnType.BIGINT, "Size in bytes")
+            .column("block_size", ColumnType.INTEGER, "Preferred I/O block size: not read, NULL")
+            .column("atime", ColumnType.BIGINT, "Last access, seconds since the epoch")
+            .column("mtime", ColumnType.BIGINT, "Last modification, seconds since the epoch")
+            .column("ctime", ColumnType.BIGINT, "Last status change, seconds since the epoch")
+            .column("btime", ColumnType.BIGINT, "Creation (birth) time where the file system records it, else NULL")
+            .column("hard_links", ColumnType.INTEGER, "Number of hard links")
+            .column("symlink", ColumnType.INTEGER, "1 when the path is a symbolic link")
+            .column("type", ColumnType.TEXT, "regular, directory, symlink, block, character, fifo, socket or unknown")
+            .column("symlink_target_path", ColumnType.TEXT, "Target of a symbolic link, else empty")
+            .column("pid_with_namespace", ColumnType.INTEGER, "Not supported: always NULL (osquery reads another process's mount namespace)", ColumnFlag.ADDITIONAL, ColumnFlag.HIDDEN)
+            .column("mount_namespace_id", ColumnType.TEXT, "Not supported: always NULL", ColumnFlag.HIDDEN)
+            .example("SELECT * FROM file WHERE path = '/etc/passwd'")
+            .example("SELECT path, size FROM file WHERE directory = '/etc' AND type = 'regular'")
+            .example("SELECT path FROM file WHERE path LIKE '/etc/%%' AND mode LIKE '%7'")
+            .patternColumns("path", "directory")
+            .build();
+
+    private final HostRoot root;
+
+    public FileTable(HostRoot root) {
+        this.root = root;
+    }
+
+    @Override
+    public TableSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public void generate(QueryContext context, RowSink sink) throws Exception {
+
+        RowBuilder row = new RowBuilder(SPEC);
+        for (String path : FilePatterns.paths(root, context)) {
+            Map<String, Object> a;
+            Path file = root.resolve(path);
+            try {
+                a = Files.readAttributes(file, "unix:*", LinkOption.NOFOLLOW_LINKS);
+            } catch (java.io.IOException | UnsupportedOperationException | SecurityException e) {
+                continue; // no such file: no row, as in osquery
+            }
+            int mode = (Integer) a.get("mode");
+            String normalized = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+            int slash = normalized.lastIndexOf('/');
+            String type = type(mode);
+            String target = "";
+            if (type.equals("symlink")) {
+                target = root.readLink(normalized).orElse("");
+            }
+            row.set("path", path).set("directory", slash <= 0 ? "/" : normalized.substring(0, slash))
+                    .set("filename", normalized.substring(slash + 1)).set("inode", (Long) a.get("ino"))
+                    .set("uid", Integer.toUnsignedLong((Integer) a.get("uid"))).set("gid", Integer.toUnsignedLong((Integer) a.get("gid")))
+                    .set("mode", String.format("%04o", mode & 07777)).set("device", (Long) a.get("dev"))
+                    .set("size", (Long) a.get("size")).set("block_size", null)
+                    .set("atime", seconds(a.get("lastAccessTime"))).set("mtime", seconds(a.get("lastModifiedTime")))
+                    .set("ctime", seconds(a.get("ctime"))).set("btime", birth(a))
+                    .set("hard_links", (Integer) a.get("nlink")).set("symlink", type.equals("symlink") ? 1 : 0)
+                    .set("type", type).set("symlink_target_path", target);
+            if (!row.emit(sink)) {
+                return;
+            }
+        }
+    }
+
+    /** The file type of st_mode (inode(7)). */
+    static String type(int mode) {
+        return switch (mode & 0170000) {
+            case 0100000 -> "regular";
+            case 0040000 -> "directory";
+            case 0120000 -> "symlink";
+            case 0060000 -> "block";
+            case 0020000 -> "character";
+            case 0010000 -> "fifo";
+            case 0140000 -> "socket";
+            default -> "unknown";
+        };
+    }
+
+    private static Long seconds(Object time) {
+        return time instanceof FileTime t ? t.toMillis() / 1000 : null;
+    }
+
+    /** The JDK reports the birth time from statx(2) where it exists, else the modification time: that is no birth time. */
+    private static Long birth(Map<String, Object> a) {
+        Object created = a.get("creationTime");
+        Object modified = a.get("lastModifiedTime");
+        return created instanceof FileTime c && !c.equals(modified) ? c.toMillis() / 1000 : null;
+    }
+}

@@ -1,0 +1,93 @@
+package dev.hostquery.linux.tables;
+
+import dev.hostquery.api.ColumnFlag;
+import dev.hostquery.api.ColumnType;
+import dev.hostquery.api.QueryContext;
+import dev.hostquery.api.RowBuilder;
+import dev.hostquery.api.RowSink;
+import dev.hostquery.api.Table;
+import dev.hostquery.api.TableSpec;
+import dev.hostquery.linux.HostRoot;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+
+/**
+ * {@code hash}: MD5, SHA-1 and SHA-256 digests of the regular files the query names (path =, IN, LIKE; or directory =), computed in one read of each file.
+ */
+public final class HashTable implements Table {
+    static final TableSpec SPEC = TableSpec.builder("hash")
+            .description("MD5, SHA-1 and SHA-256 digests of the regular files the query names (path =, IN, LIKE; or directory =), computed in one read of each file.")
+            .column("path", ColumnType.TEXT, "Absolute path", ColumnFlag.INDEX, ColumnFlag.REQUIRED, ColumnFlag.OPTIMIZED)
+            .column("directory", ColumnType.TEXT, "Directory holding the file", ColumnFlag.REQUIRED, ColumnFlag.OPTIMIZED)
+            .column("md5", ColumnType.TEXT, "NOCASE", "MD5, lower-case hex")
+            .column("sha1", ColumnType.TEXT, "NOCASE", "SHA-1, lower-case hex")
+            .column("sha256", ColumnType.TEXT, "NOCASE", "SHA-256, lower-case hex")
+            .column("pid_with_namespace", ColumnType.INTEGER, "Not supported: always NULL (osquery reads another process's mount namespace)", ColumnFlag.ADDITIONAL, ColumnFlag.HIDDEN)
+            .column("mount_namespace_id", ColumnType.TEXT, "Not supported: always NULL", ColumnFlag.HIDDEN)
+            .example("SELECT sha256 FROM hash WHERE path = '/usr/bin/ls'")
+            .example("SELECT path, sha256 FROM hash WHERE directory = '/usr/sbin'")
+            .patternColumns("path", "directory")
+            .build();
+
+    private final HostRoot root;
+
+    public HashTable(HostRoot root) {
+        this.root = root;
+    }
+
+    @Override
+    public TableSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public void generate(QueryContext context, RowSink sink) throws Exception {
+
+        RowBuilder row = new RowBuilder(SPEC);
+        boolean md5 = context.isUsed("md5");
+        boolean sha1 = context.isUsed("sha1");
+        boolean sha256 = context.isUsed("sha256");
+        for (String path : FilePatterns.paths(root, context)) {
+            Path file = root.resolve(path);
+            if (!Files.isRegularFile(file)) {
+                continue;
+            }
+            String[] digests = digest(file, md5, sha1, sha256);
+            if (digests == null) {
+                continue;
+            }
+            int slash = path.lastIndexOf('/');
+            row.set("path", path).set("directory", slash <= 0 ? "/" : path.substring(0, slash))
+                    .set("md5", digests[0]).set("sha1", digests[1]).set("sha256", digests[2]);
+            if (!row.emit(sink)) {
+                return;
+            }
+        }
+    }
+
+    /** The wanted digests of a file in one pass, as hex ({md5, sha1, sha256}, null where not wanted); null if unreadable. */
+    static String[] digest(Path file, boolean md5, boolean sha1, boolean sha256) throws java.security.NoSuchAlgorithmException {
+        MessageDigest[] digests = {md5 ? MessageDigest.getInstance("MD5") : null, sha1 ? MessageDigest.getInstance("SHA-1") : null,
+            sha256 ? MessageDigest.getInstance("SHA-256") : null};
+        byte[] buffer = new byte[64 * 1024];
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                for (MessageDigest d : digests) {
+                    if (d != null) {
+                        d.update(buffer, 0, n);
+                    }
+                }
+            }
+        } catch (java.io.IOException e) {
+            return null;
+        }
+        String[] hex = new String[3];
+        for (int i = 0; i < 3; i++) {
+            hex[i] = digests[i] == null ? null : HexFormat.of().formatHex(digests[i].digest());
+        }
+        return hex;
+    }
+}

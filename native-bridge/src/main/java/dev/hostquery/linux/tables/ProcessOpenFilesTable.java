@@ -1,0 +1,53 @@
+package dev.hostquery.linux.tables;
+
+import dev.hostquery.api.ColumnFlag;
+import dev.hostquery.api.ColumnType;
+import dev.hostquery.api.QueryContext;
+import dev.hostquery.api.RowBuilder;
+import dev.hostquery.api.RowSink;
+import dev.hostquery.api.Table;
+import dev.hostquery.api.TableSpec;
+import dev.hostquery.linux.HostRoot;
+
+/**
+ * {@code process_open_files}: One row per open file descriptor of every process, from the links in /proc/<pid>/fd (needs privileges for processes of other users).
+ */
+public final class ProcessOpenFilesTable implements Table {
+    static final TableSpec SPEC = TableSpec.builder("process_open_files")
+            .description("One row per open file descriptor of every process, from the links in /proc/<pid>/fd (needs privileges for processes of other users).")
+            .column("pid", ColumnType.BIGINT, "Process ID", ColumnFlag.INDEX)
+            .column("fd", ColumnType.BIGINT, "File descriptor number")
+            .column("path", ColumnType.TEXT, "Target of the descriptor: a path, or socket:[inode], pipe:[inode], anon_inode:...")
+            .example("SELECT pid, fd, path FROM process_open_files WHERE pid = 1")
+            .build();
+
+    private final HostRoot root;
+
+    public ProcessOpenFilesTable(HostRoot root) {
+        this.root = root;
+    }
+
+    @Override
+    public TableSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public void generate(QueryContext context, RowSink sink) throws Exception {
+
+        RowBuilder row = new RowBuilder(SPEC);
+        for (long pid : Procs.pids(root, context, "pid")) {
+            for (String fd : root.list("/proc/" + pid + "/fd")) {
+                Long number = Values.parseLong(fd);
+                String target = root.readLink("/proc/" + pid + "/fd/" + fd).orElse(null);
+                if (number == null || target == null) {
+                    continue;
+                }
+                if (!row.set("pid", pid).set("fd", number).set("path", target).emit(sink)) {
+                    return;
+                }
+            }
+        }
+    }
+
+}

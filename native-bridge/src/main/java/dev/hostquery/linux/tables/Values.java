@@ -1,0 +1,46 @@
+package dev.hostquery.linux.tables;
+
+/** Parsing helpers shared by the collectors: unreadable values become null, never 0 or "". */
+final class Values {
+    private Values() {
+    }
+
+    /** A decimal long, or null when {@code s} is null or not a number. */
+    static Long parseLong(String s) {
+        if (s == null) {
+            return null;
+        }
+        try {
+            return Long.parseLong(s.strip());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** A long in the given radix, or null. */
+    static Long parseLong(String s, int radix) {
+        if (s == null) {
+            return null;
+        }
+        try {
+            return Long.parseUnsignedLong(s.strip(), radix);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** Text with surrounding white space removed; null when empty or null. */
+    static String text(String s) {
+        if (s == null) {
+            return null;
+        }
+        String t = s.strip();
+        return t.isEmpty() ? null : t;
+    }
+
+    /** Splits on runs of white space, ignoring leading white space. */
+    static String[] fields(String line) {
+        String t = line.strip();
+        return t.isEmpty() ? new String[0] : t.split("\\s+");
+    }
+}
