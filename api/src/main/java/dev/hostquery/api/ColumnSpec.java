@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * @param type        SQL type
  * @param description what the value is, its unit and where it comes from; may be empty
  * @param flags       osquery flags, never null
- * @param collate     SQLite collation for text comparisons ({@code "NOCASE"}), or null for the default
+ * @param collate     collation for text comparisons: SQLite's NOCASE, BINARY, RTRIM, or hostquery's VERSION (dotted
+ *                    version numbers) and VERSION_DPKG (Debian version order); null for the default
  */
 public record ColumnSpec(String name, ColumnType type, String description, Set<ColumnFlag> flags, String collate) {
     private static final Pattern NAME = Pattern.compile("[a-z_][a-z0-9_]*");
@@ -27,7 +28,7 @@ public record ColumnSpec(String name, ColumnType type, String description, Set<C
             throw new IllegalArgumentException("column name '" + name + "' must match " + NAME.pattern());
         }
         flags = flags.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(flags));
-        if (collate != null && !collate.matches("(?i)nocase|binary|rtrim")) {
+        if (collate != null && !collate.matches("(?i)nocase|binary|rtrim|version|version_dpkg")) {
             throw new IllegalArgumentException("column '" + name + "' has unknown collation '" + collate + "'");
         }
         collate = collate == null ? null : collate.toUpperCase(java.util.Locale.ROOT);

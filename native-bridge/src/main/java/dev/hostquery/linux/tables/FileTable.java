@@ -110,10 +110,10 @@ public final class FileTable implements Table {
         return time instanceof FileTime t ? t.toMillis() / 1000 : null;
     }
 
-    /** The JDK reports the birth time from statx(2) where it exists, else the modification time: that is no birth time. */
+    /** The JDK reports the birth time from statx(2) where the file system has one, else the modification time or 0. */
     private static Long birth(Map<String, Object> a) {
         Object created = a.get("creationTime");
         Object modified = a.get("lastModifiedTime");
-        return created instanceof FileTime c && !c.equals(modified) ? c.toMillis() / 1000 : null;
+        return created instanceof FileTime c && !c.equals(modified) && c.toMillis() > 0 ? c.toMillis() / 1000 : null;
     }
 }

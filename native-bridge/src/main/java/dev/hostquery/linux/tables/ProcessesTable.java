@@ -20,7 +20,7 @@ public final class ProcessesTable implements Table {
             .description("One row per process, read from /proc/<pid>/stat, status, cmdline, io, cgroup and the exe, cwd and root links.")
             .column("pid", ColumnType.BIGINT, "Process ID", ColumnFlag.INDEX, ColumnFlag.OPTIMIZED)
             .column("name", ColumnType.TEXT, "Command name (comm) from /proc/<pid>/stat")
-            .column("path", ColumnType.TEXT, "Executable path, from the /proc/<pid>/exe link")
+            .column("path", ColumnType.TEXT, "Executable path, from the /proc/<pid>/exe link; NULL for kernel threads and when unreadable")
             .column("cmdline", ColumnType.TEXT, "Arguments joined by spaces, from /proc/<pid>/cmdline")
             .column("state", ColumnType.TEXT, "One-letter state from /proc/<pid>/stat (R, S, D, Z, T, ...)")
             .column("cwd", ColumnType.TEXT, "Working directory")
@@ -84,7 +84,7 @@ public final class ProcessesTable implements Table {
                 if (exe != null && exe.endsWith(" (deleted)")) {
                     row.set("path", exe.substring(0, exe.length() - 10)).set("on_disk", 0);
                 } else {
-                    row.set("path", exe == null ? "" : exe).set("on_disk", exe == null ? -1 : 1);
+                    row.set("path", exe).set("on_disk", exe == null ? -1 : 1);
                 }
             }
             if (context.isUsed("cmdline")) {

@@ -36,6 +36,7 @@ final class Sqlite {
     static final int SQLITE_TEXT = 3;
     static final int SQLITE_BLOB = 4;
     static final int SQLITE_NULL = 5;
+    static final int SQLITE_UTF8 = 1;
 
     // sqlite3_open_v2 flags.
     static final int SQLITE_OPEN_READWRITE = 0x00000002;
@@ -101,6 +102,7 @@ final class Sqlite {
     static final MethodHandle errstr = fn("sqlite3_errstr", ADDRESS, JAVA_INT);
     static final MethodHandle error_offset = fn("sqlite3_error_offset", JAVA_INT, ADDRESS);
     static final MethodHandle create_module_v2 = fn("sqlite3_create_module_v2", JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
+    static final MethodHandle create_collation_v2 = fn("sqlite3_create_collation_v2", JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS);
     static final MethodHandle declare_vtab = fn("sqlite3_declare_vtab", JAVA_INT, ADDRESS, ADDRESS);
     static final MethodHandle result_int64 = fn("sqlite3_result_int64", null, ADDRESS, JAVA_LONG);
     static final MethodHandle result_double = fn("sqlite3_result_double", null, ADDRESS, JAVA_DOUBLE);

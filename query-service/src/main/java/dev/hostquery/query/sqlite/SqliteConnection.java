@@ -22,6 +22,7 @@ import java.util.Set;
 final class SqliteConnection implements AutoCloseable {
     private static final MemorySegment AUTHORIZER;
     private static final MemorySegment PROGRESS;
+    private static final MemorySegment COMPARE;
     /** SQLite VM instructions between two deadline checks. */
     private static final int PROGRESS_INSTRUCTIONS = 10_000;
 
@@ -36,6 +37,8 @@ final class SqliteConnection implements AutoCloseable {
             Arena arena = Arena.global();
             AUTHORIZER = VirtualTables.stub(java.lang.invoke.MethodHandles.lookup(), arena, "authorize", JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
             PROGRESS = VirtualTables.stub(java.lang.invoke.MethodHandles.lookup(), arena, "progress", JAVA_INT, ADDRESS);
+            COMPARE = VirtualTables.stub(java.lang.invoke.MethodHandles.lookup(), arena, "compare", JAVA_INT, ADDRESS,
+                    JAVA_INT, ADDRESS, JAVA_INT, ADDRESS);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -69,6 +72,14 @@ final class SqliteConnection implements AutoCloseable {
                     String message = errorMessage();
                     close();
                     throw new IllegalStateException("cannot register table '" + name + "': " + message);
+                }
+            }
+            for (int i = 0; i < COLLATIONS.length; i++) {
+                rc = (int) Sqlite.create_collation_v2.invokeExact(db, arena.allocateFrom(COLLATIONS[i]), Sqlite.SQLITE_UTF8,
+                        MemorySegment.ofAddress(i), COMPARE, MemorySegment.NULL);
+                if (rc != Sqlite.SQLITE_OK) {
+                    close();
+                    throw new IllegalStateException("cannot register collation " + COLLATIONS[i]);
                 }
             }
             rc = (int) Sqlite.set_authorizer.invokeExact(db, AUTHORIZER, MemorySegment.NULL);
@@ -173,6 +184,20 @@ final class SqliteConnection implements AutoCloseable {
             case 32 -> "a SAVEPOINT";
             default -> "the operation with authorizer code " + action;
         };
+    }
+
+    /** Collation names; the callback's client data is the index. */
+    private static final String[] COLLATIONS = {"VERSION", "VERSION_DPKG"};
+
+    /** sqlite3_create_collation_v2 comparator for {@link Collations}; arg 0 is VERSION, 1 is VERSION_DPKG. */
+    private static int compare(MemorySegment arg, int n1, MemorySegment s1, int n2, MemorySegment s2) {
+        try {
+            String a = Sqlite.string(s1, n1);
+            String b = Sqlite.string(s2, n2);
+            return (arg.address() == 0 ? Collations.VERSION : Collations.VERSION_DPKG).compare(a, b);
+        } catch (Throwable t) {
+            return 0;
+        }
     }
 
     /** sqlite3_progress_handler callback: interrupts the statement once the query's deadline has passed. */

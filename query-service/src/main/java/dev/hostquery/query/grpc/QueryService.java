@@ -1,0 +1,139 @@
+package dev.hostquery.query.grpc;
+
+import com.google.protobuf.ByteString;
+import dev.hostquery.grpc.v1.Column;
+import dev.hostquery.grpc.v1.QueryGrpc;
+import dev.hostquery.grpc.v1.QueryRequest;
+import dev.hostquery.grpc.v1.QueryResponse;
+import dev.hostquery.grpc.v1.QueryStreamResponse;
+import dev.hostquery.grpc.v1.Row;
+import dev.hostquery.grpc.v1.RowBatch;
+import dev.hostquery.grpc.v1.StreamHeader;
+import dev.hostquery.grpc.v1.StreamSummary;
+import dev.hostquery.grpc.v1.Value;
+import dev.hostquery.query.sqlite.QueryEngine;
+import dev.hostquery.query.sqlite.QueryException;
+import dev.hostquery.query.sqlite.QueryLimits;
+import dev.hostquery.query.sqlite.QueryResult;
+import dev.hostquery.query.sqlite.ResultColumn;
+import dev.hostquery.query.sqlite.ResultHandler;
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** {@code hostquery.v1.Query}: SQL over gRPC, unary and streamed in batches. Runs on worker threads. */
+@GrpcService
+public class QueryService extends QueryGrpc.QueryImplBase {
+    static final int DEFAULT_BATCH = 500;
+    static final int MAX_BATCH = 10_000;
+
+    @Inject
+    QueryEngine engine;
+
+    @Override
+    @Blocking
+    public void query(QueryRequest request, StreamObserver<QueryResponse> response) {
+        try {
+            QueryResult result = engine.query(request.getSql(), limits(request));
+            QueryResponse.Builder b = QueryResponse.newBuilder().addAllColumns(columns(result.columns()))
+                    .setElapsedUs(result.elapsedNanos() / 1000);
+            for (Object[] values : result.rows()) {
+                b.addRows(row(values));
+            }
+            response.onNext(b.build());
+            response.onCompleted();
+        } catch (QueryException e) {
+            response.onError(GrpcErrors.of(e));
+        }
+    }
+
+    @Override
+    @Blocking
+    public void queryStream(QueryRequest request, StreamObserver<QueryStreamResponse> response) {
+        if (request.getBatchSize() > MAX_BATCH) {
+            response.onError(GrpcErrors.error(Status.INVALID_ARGUMENT, "bad_request", "batch_size must be at most "
+                    + MAX_BATCH + ", got " + request.getBatchSize()));
+            return;
+        }
+        int batchSize = request.getBatchSize() == 0 ? DEFAULT_BATCH : request.getBatchSize();
+        ServerCallStreamObserver<QueryStreamResponse> call = (ServerCallStreamObserver<QueryStreamResponse>) response;
+        long start = System.nanoTime();
+        long[] count = {0};
+        RowBatch.Builder[] batch = {RowBatch.newBuilder()};
+        try {
+            engine.execute(request.getSql(), limits(request), new ResultHandler() {
+                @Override
+                public void columns(List<ResultColumn> columns) {
+                    call.onNext(QueryStreamResponse.newBuilder()
+                            .setHeader(StreamHeader.newBuilder().addAllColumns(QueryService.columns(columns))).build());
+                }
+
+                @Override
+                public boolean row(Object[] values) {
+                    if (call.isCancelled()) {
+                        return false;
+                    }
+                    batch[0].addRows(QueryService.row(values));
+                    count[0]++;
+                    if (batch[0].getRowsCount() >= batchSize) {
+                        call.onNext(QueryStreamResponse.newBuilder().setBatch(batch[0]).build());
+                        batch[0] = RowBatch.newBuilder();
+                    }
+                    return true;
+                }
+            });
+            if (call.isCancelled()) {
+                return;
+            }
+            if (batch[0].getRowsCount() > 0) {
+                call.onNext(QueryStreamResponse.newBuilder().setBatch(batch[0]).build());
+            }
+            call.onNext(QueryStreamResponse.newBuilder().setSummary(StreamSummary.newBuilder().setRowCount(count[0])
+                    .setElapsedUs((System.nanoTime() - start) / 1000)).build());
+            call.onCompleted();
+        } catch (QueryException e) {
+            if (!call.isCancelled()) {
+                call.onError(GrpcErrors.of(e));
+            }
+        }
+    }
+
+    /** The request's limits, with the time limit lowered to the call's gRPC deadline when it has one. */
+    private static QueryLimits limits(QueryRequest request) {
+        long timeout = request.getLimits().getTimeoutMs();
+        Deadline deadline = Context.current().getDeadline();
+        if (deadline != null) {
+            long remaining = Math.max(1, deadline.timeRemaining(TimeUnit.MILLISECONDS));
+            timeout = timeout == 0 ? remaining : Math.min(timeout, remaining);
+        }
+        return new QueryLimits(timeout, request.getLimits().getMaxRows(), request.getLimits().getMaxResultBytes());
+    }
+
+    static List<Column> columns(List<ResultColumn> columns) {
+        return columns.stream().map(c -> Column.newBuilder().setName(c.name()).setType(c.type()).build()).toList();
+    }
+
+    static Row row(Object[] values) {
+        Row.Builder row = Row.newBuilder();
+        for (Object v : values) {
+            Value.Builder value = Value.newBuilder();
+            switch (v) {
+                case null -> value.setNullValue(true);
+                case Long l -> value.setIntegerValue(l);
+                case Double d -> value.setRealValue(d);
+                case String s -> value.setTextValue(s);
+                case byte[] b -> value.setBlobValue(ByteString.copyFrom(b));
+                default -> value.setTextValue(v.toString());
+            }
+            row.addValues(value);
+        }
+        return row.build();
+    }
+}
