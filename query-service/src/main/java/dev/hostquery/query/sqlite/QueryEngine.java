@@ -278,6 +278,9 @@ public final class QueryEngine implements AutoCloseable {
             String what = state.denied == null ? "this statement" : state.denied;
             return new QueryException(ErrorCode.READ_ONLY, "queries are read-only: " + what + " is not allowed");
         }
+        if (message != null && message.contains("may not be modified")) {
+            return new QueryException(ErrorCode.READ_ONLY, "queries are read-only: " + message);
+        }
         if (state.violated != null) {
             return limitError(state);
         }
