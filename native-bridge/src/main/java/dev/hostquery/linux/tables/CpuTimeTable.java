@@ -41,6 +41,11 @@ public final class CpuTimeTable implements Table {
     }
 
     @Override
+    public boolean streams() {
+        return false;
+    }
+
+    @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
 
         RowBuilder row = new RowBuilder(SPEC);

@@ -38,6 +38,11 @@ public final class DnsResolversTable implements Table {
     }
 
     @Override
+    public boolean streams() {
+        return false;
+    }
+
+    @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
 
         RowBuilder row = new RowBuilder(SPEC);

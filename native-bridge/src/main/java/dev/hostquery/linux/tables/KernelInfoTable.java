@@ -36,6 +36,11 @@ public final class KernelInfoTable implements Table {
     }
 
     @Override
+    public boolean streams() {
+        return false;
+    }
+
+    @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
 
         String cmdline = root.value("/proc/cmdline").orElse("");

@@ -32,6 +32,11 @@ public final class LoadAverageTable implements Table {
     }
 
     @Override
+    public boolean streams() {
+        return false;
+    }
+
+    @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
 
         String[] f = Values.fields(root.value("/proc/loadavg").orElse(""));

@@ -41,6 +41,11 @@ public final class MemoryInfoTable implements Table {
     }
 
     @Override
+    public boolean streams() {
+        return false;
+    }
+
+    @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
 
         Map<String, String> m = ProcessesTable.parseStatus(root.read("/proc/meminfo").orElse(""));

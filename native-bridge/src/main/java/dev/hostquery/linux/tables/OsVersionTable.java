@@ -44,6 +44,11 @@ public final class OsVersionTable implements Table {
     }
 
     @Override
+    public boolean streams() {
+        return false;
+    }
+
+    @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
 
         Map<String, String> release = parseOsRelease(root.read("/etc/os-release").or(() -> root.read("/usr/lib/os-release")).orElse(""));

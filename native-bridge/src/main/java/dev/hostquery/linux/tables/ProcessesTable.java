@@ -97,15 +97,14 @@ public final class ProcessesTable implements Table {
                 row.set("root", root.readLink(base + "/root").orElse(null));
             }
             if (needStatus) {
-                Map<String, String> status = root.read(base + "/status").map(ProcessesTable::parseStatus).orElse(Map.of());
-                long[] uids = ids(status.get("Uid"));
-                long[] gids = ids(status.get("Gid"));
+                String[] status = root.read(base + "/status").map(text -> statusFields(text, STATUS_KEYS)).orElse(new String[5]);
+                long[] uids = ids(status[0]);
+                long[] gids = ids(status[1]);
                 row.set("uid", uids == null ? null : uids[0]).set("euid", uids == null ? null : uids[1])
                         .set("suid", uids == null ? null : uids[2]).set("gid", gids == null ? null : gids[0])
                         .set("egid", gids == null ? null : gids[1]).set("sgid", gids == null ? null : gids[2])
-                        .set("resident_size", kilobytes(status.get("VmRSS"), status))
-                        .set("total_size", kilobytes(status.get("VmSize"), status))
-                        .set("wired_size", kilobytes(status.get("VmLck"), status));
+                        .set("resident_size", kilobytes(status[2])).set("total_size", kilobytes(status[3]))
+                        .set("wired_size", kilobytes(status[4]));
             }
             if (context.isUsed("disk_bytes_read") || context.isUsed("disk_bytes_written")) {
                 Map<String, String> io = root.read(base + "/io").map(ProcessesTable::parseStatus).orElse(Map.of());
@@ -212,8 +211,30 @@ public final class ProcessesTable implements Table {
         return ids;
     }
 
+    private static final String[] STATUS_KEYS = {"Uid:", "Gid:", "VmRSS:", "VmSize:", "VmLck:"};
+
+    /** The values of the given "Key:" lines of /proc/<pid>/status, in the order of {@code keys}; null where absent. */
+    static String[] statusFields(String text, String[] keys) {
+        String[] values = new String[keys.length];
+        int at = 0;
+        while (at < text.length()) {
+            int end = text.indexOf('\n', at);
+            if (end < 0) {
+                end = text.length();
+            }
+            for (int k = 0; k < keys.length; k++) {
+                if (text.startsWith(keys[k], at)) {
+                    values[k] = text.substring(at + keys[k].length(), end).strip();
+                    break;
+                }
+            }
+            at = end + 1;
+        }
+        return values;
+    }
+
     /** "1234 kB" in bytes; null when absent. Kernel threads have no Vm* lines: 0 would be a lie. */
-    private static Long kilobytes(String value, Map<String, String> status) {
+    private static Long kilobytes(String value) {
         if (value == null) {
             return null;
         }

@@ -53,6 +53,11 @@ public final class SystemInfoTable implements Table {
     }
 
     @Override
+    public boolean streams() {
+        return false;
+    }
+
+    @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
 
         RowBuilder row = new RowBuilder(SPEC);

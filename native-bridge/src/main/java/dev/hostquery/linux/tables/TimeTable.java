@@ -50,6 +50,11 @@ public final class TimeTable implements Table {
     }
 
     @Override
+    public boolean streams() {
+        return false;
+    }
+
+    @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
 
         Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
@@ -59,10 +64,11 @@ public final class TimeTable implements Table {
                 .set("year", utc.getYear()).set("month", utc.getMonthValue()).set("day", utc.getDayOfMonth())
                 .set("hour", utc.getHour()).set("minutes", utc.getMinute()).set("seconds", utc.getSecond())
                 .set("timezone", "UTC")
-                .set("local_timezone", now.atZone(ZoneId.systemDefault()).format(DateTimeFormatter.ofPattern("zzz", Locale.ROOT)))
+                .set("local_timezone", now.atZone(ZoneId.systemDefault()).format(ZONE))
                 .set("unix_time", now.getEpochSecond()).set("timestamp", ASCTIME.format(utc) + " UTC")
                 .set("datetime", iso).set("iso_8601", iso).emit(sink);
     }
 
+    private static final DateTimeFormatter ZONE = DateTimeFormatter.ofPattern("zzz", Locale.ROOT);
     private static final DateTimeFormatter ASCTIME = DateTimeFormatter.ofPattern("EEE MMM d HH:mm:ss yyyy", Locale.ROOT);
 }

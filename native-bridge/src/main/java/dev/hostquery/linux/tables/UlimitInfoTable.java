@@ -34,6 +34,11 @@ public final class UlimitInfoTable implements Table {
     }
 
     @Override
+    public boolean streams() {
+        return false;
+    }
+
+    @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
 
         RowBuilder row = new RowBuilder(SPEC);

@@ -35,6 +35,11 @@ public final class UptimeTable implements Table {
     }
 
     @Override
+    public boolean streams() {
+        return false;
+    }
+
+    @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
 
         String[] f = Values.fields(root.value("/proc/uptime").orElse(""));

@@ -135,16 +135,37 @@ public final class QueryEngine implements AutoCloseable {
         }
     }
 
-    private void run(SqliteConnection connection, String sql, QueryLimits limits, QueryState state,
+    private static void run(SqliteConnection connection, String sql, QueryLimits limits, QueryState state,
             ResultHandler handler) {
+        MemorySegment stmt = connection.takeStatement(sql);
+        boolean reusable = stmt != null;
+        try {
+            if (stmt == null) {
+                stmt = prepare(connection, sql, state);
+                reusable = true;
+            }
+            step(connection, stmt, limits, state, handler);
+        } catch (QueryException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new QueryException(ErrorCode.INTERNAL, "internal error: " + t);
+        } finally {
+            if (stmt != null && reusable) {
+                connection.keepStatement(sql, stmt);
+            }
+        }
+    }
+
+    /** Prepares one read-only statement; refuses empty SQL, several statements and writes. */
+    private static MemorySegment prepare(SqliteConnection connection, String sql, QueryState state) throws Throwable {
         byte[] bytes = sql.getBytes(StandardCharsets.UTF_8);
-        MemorySegment db = connection.handle();
         MemorySegment stmt = MemorySegment.NULL;
+        boolean ok = false;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment text = SqliteConnection.copy(arena, bytes);
             MemorySegment out = arena.allocate(ADDRESS);
             MemorySegment tail = arena.allocate(ADDRESS);
-            int rc = (int) Sqlite.prepare_v2.invokeExact(db, text, bytes.length, out, tail);
+            int rc = (int) Sqlite.prepare_v2.invokeExact(connection.handle(), text, bytes.length, out, tail);
             stmt = out.get(ADDRESS, 0);
             if (rc != Sqlite.SQLITE_OK) {
                 throw prepareError(connection, rc, sql, bytes, state);
@@ -161,18 +182,11 @@ public final class QueryEngine implements AutoCloseable {
             if ((int) Sqlite.stmt_readonly.invokeExact(stmt) == 0) {
                 throw new QueryException(ErrorCode.READ_ONLY, "queries are read-only: only SELECT statements are allowed");
             }
-            step(connection, stmt, limits, state, handler);
-        } catch (QueryException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new QueryException(ErrorCode.INTERNAL, "internal error: " + t);
+            ok = true;
+            return stmt;
         } finally {
-            if (stmt.address() != 0) {
-                try {
-                    int ignored = (int) Sqlite.finalize_.invokeExact(stmt);
-                } catch (Throwable t) {
-                    // finalize only reports the last step's error again
-                }
+            if (!ok && stmt.address() != 0) {
+                int ignored = (int) Sqlite.finalize_.invokeExact(stmt);
             }
         }
     }

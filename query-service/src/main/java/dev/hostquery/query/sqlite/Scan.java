@@ -10,14 +10,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One run of a table's generator on a virtual thread, handing rows to the SQLite thread in batches.
+ * One run of a table's generator on a thread of its own, handing rows to the SQLite thread in batches.
  *
  * <p>Tables push rows; SQLite pulls them (xNext). The hand-off queue holds one batch, and batches grow from
- * 1 row to {@value #MAX_BATCH}, so a {@code LIMIT 1} costs the generator a handful of rows before it is
- * told to stop, while a long scan pays the hand-off once per {@value #MAX_BATCH} rows.
+ * 1 row to {@value #MAX_BATCH} (1, 8, 64), so a {@code LIMIT 1} costs the generator a handful of rows before it is
+ * told to stop, while a long scan pays the hand-off once per {@value #MAX_BATCH} rows and SQLite works on one
+ * batch while the generator reads the next.
  */
 final class Scan implements RowSink, Runnable {
-    static final int MAX_BATCH = 256;
+    static final int MAX_BATCH = 64;
     private static final Object END = new Object();
 
     private final Table table;
@@ -36,8 +37,16 @@ final class Scan implements RowSink, Runnable {
         this.context = context;
     }
 
+    /**
+     * Generators run on platform threads. Not virtual ones: the SQLite thread waits for rows inside an FFM
+     * upcall, a native frame that pins a virtual thread to its carrier, so with as many waiting queries as
+     * cores no carrier would be left to run the generators they wait for.
+     */
+    private static final java.util.concurrent.ExecutorService GENERATORS = java.util.concurrent.Executors.newCachedThreadPool(
+            Thread.ofPlatform().name("hostquery-scan-", 0).daemon(true).factory());
+
     void start() {
-        Thread.ofVirtual().name("scan-" + table.spec().name()).start(this);
+        GENERATORS.execute(this);
     }
 
     @Override
@@ -63,7 +72,7 @@ final class Scan implements RowSink, Runnable {
         batch.add(row);
         if (batch.size() >= batchLimit) {
             List<Object[]> full = batch;
-            batchLimit = Math.min(MAX_BATCH, batchLimit * 4);
+            batchLimit = Math.min(MAX_BATCH, batchLimit * 8);
             batch = new ArrayList<>(batchLimit);
             hand(full);
         }

@@ -46,7 +46,11 @@ final class SqliteConnection implements AutoCloseable {
 
     private static final int SQLITE_UPDATE = 23;
 
+    /** Prepared statements kept for reuse, by SQL text; fleets send the same queries again and again. */
+    private static final int STATEMENT_CACHE = 32;
+
     private MemorySegment db;
+    private final java.util.LinkedHashMap<String, MemorySegment> statements = new java.util.LinkedHashMap<>(16, 0.75f, true);
 
     SqliteConnection(Collection<Long> tableIds, Collection<String> names) {
         VirtualTables.MODULE.address(); // loads the module and its stubs before the first connection
@@ -116,8 +120,40 @@ final class SqliteConnection implements AutoCloseable {
         }
     }
 
+    /** A cached statement for this SQL, taken out of the cache while in use; null when there is none. */
+    MemorySegment takeStatement(String sql) {
+        return statements.remove(sql);
+    }
+
+    /** Resets a statement and keeps it for the next query with the same SQL, finalizing the least recently used. */
+    void keepStatement(String sql, MemorySegment stmt) {
+        try {
+            int ignored = (int) Sqlite.reset.invokeExact(stmt);
+            MemorySegment previous = statements.put(sql, stmt);
+            if (previous != null) {
+                ignored = (int) Sqlite.finalize_.invokeExact(previous);
+            }
+            if (statements.size() > STATEMENT_CACHE) {
+                var eldest = statements.entrySet().iterator();
+                MemorySegment old = eldest.next().getValue();
+                eldest.remove();
+                ignored = (int) Sqlite.finalize_.invokeExact(old);
+            }
+        } catch (Throwable t) {
+            throw Sqlite.rethrow(t);
+        }
+    }
+
     @Override
     public void close() {
+        for (MemorySegment stmt : statements.values()) {
+            try {
+                int ignored = (int) Sqlite.finalize_.invokeExact(stmt);
+            } catch (Throwable t) {
+                // closing anyway
+            }
+        }
+        statements.clear();
         if (db != null && db.address() != 0) {
             try {
                 int ignored = (int) Sqlite.close_v2.invokeExact(db);

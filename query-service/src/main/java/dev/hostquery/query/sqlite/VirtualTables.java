@@ -451,6 +451,15 @@ final class VirtualTables {
         void start(QueryContext context) throws Exception {
             stopScan();
             rowid = 0;
+            if (!table.streams()) {
+                List<Object[]> rows = new ArrayList<>();
+                table.generate(context, values -> rows.add(values));
+                batch = rows;
+                position = 0;
+                row = rows.isEmpty() ? null : rows.getFirst();
+                rowid = row == null ? 0 : 1;
+                return;
+            }
             scan = new Scan(table, context);
             scan.start();
             advance();
@@ -460,6 +469,10 @@ final class VirtualTables {
             if (position + 1 < batch.size()) {
                 row = batch.get(++position);
                 rowid++;
+                return;
+            }
+            if (scan == null) {
+                row = null; // a table that does not stream delivered everything at once
                 return;
             }
             QueryState state = QueryState.CURRENT.get();

@@ -173,6 +173,21 @@ class QueryEngineTest {
         }
     }
 
+    @Test
+    void queriesFromManyVirtualThreadsDoNotStarveTheGenerators() throws Exception {
+        // a virtual thread waiting for rows inside an upcall pins its carrier; generators must still run
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Long>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < 4 * Runtime.getRuntime().availableProcessors() + 4; i++) {
+                results.add(pool.submit(() -> (Long) engine.query("SELECT count(*) FROM generated",
+                        new QueryLimits(20_000, 0, 0)).rows().getFirst()[0]));
+            }
+            for (Future<Long> f : results) {
+                assertThat(f.get()).isEqualTo(2_000L);
+            }
+        }
+    }
+
     /** Returns the values of its required column: one row per value it is constrained to. */
     static final class EchoTable implements Table {
         static final TableSpec SPEC = TableSpec.builder("echo").description("Echoes its constraint.")

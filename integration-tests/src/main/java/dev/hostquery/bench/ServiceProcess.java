@@ -1,0 +1,125 @@
+package dev.hostquery.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The packaged hostquery application (quarkus-run.jar) started as a child process on a free loopback port,
+ * for black-box tests and the benchmark. {@link #close()} stops it with SIGTERM, then SIGKILL after 10 s.
+ */
+public final class ServiceProcess implements AutoCloseable {
+    private final Process process;
+    private final int port;
+    private final long startNanos;
+    private final Path log;
+    private long healthyNanos = -1;
+
+    private ServiceProcess(Process process, int port, long startNanos, Path log) {
+        this.process = process;
+        this.port = port;
+        this.startNanos = startNanos;
+        this.log = log;
+    }
+
+    /** The jar named by the hostquery.app system property, else query-service's build output. */
+    public static Path jar() {
+        String configured = System.getProperty("hostquery.app");
+        Path jar = configured != null ? Path.of(configured) : Path.of("query-service/target/quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("no packaged application at " + jar.toAbsolutePath()
+                    + ": build it first (mvn -pl query-service -am package -DskipTests)");
+        }
+        return jar;
+    }
+
+    /** Starts the service with extra -D options; does not wait for it. */
+    public static ServiceProcess start(String... options) throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("--enable-native-access=ALL-UNNAMED");
+        command.add("-Dquarkus.http.port=" + port);
+        command.addAll(List.of(options));
+        command.add("-jar");
+        command.add(jar().toString());
+        Path log = Files.createTempFile("hostquery-", ".log");
+        long start = System.nanoTime();
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new ServiceProcess(process, port, start, log);
+    }
+
+    /** Waits until /q/health/ready answers 200; returns the time from start to healthy, milliseconds. */
+    public double awaitHealthy(Duration timeout) throws Exception {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("hostquery exited with " + process.exitValue() + ":\n" + output());
+            }
+            try {
+                HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri("/q/health/ready")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    healthyNanos = System.nanoTime();
+                    return (healthyNanos - startNanos) / 1e6;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(5);
+        }
+        throw new IllegalStateException("hostquery was not healthy within " + timeout + ":\n" + output());
+    }
+
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    /** Resident memory of the service process (VmRSS of /proc/<pid>/status), bytes. */
+    public long residentBytes() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        throw new IOException("no VmRSS for pid " + process.pid());
+    }
+
+    /** Everything the service printed so far. */
+    public String output() throws IOException {
+        return Files.readString(log);
+    }
+
+    @Override
+    public void close() throws Exception {
+        process.destroy();
+        if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+        Files.deleteIfExists(log);
+    }
+}
