@@ -1,0 +1,93 @@
+package dev.hostquery.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.hostquery.bench.ServiceProcess;
+import java.net.ConnectException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The packaged application as an operator runs it: java -jar quarkus-run.jar, as a separate process. */
+class BlackBoxIT {
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    static HttpResponse<String> query(ServiceProcess service, String sql) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(service.uri("/v1/queries")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"sql\": \"" + sql + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void startsAnswersAndStopsOnSigterm() throws Exception {
+        ServiceProcess service = ServiceProcess.start();
+        try (service) {
+            double ms = service.awaitHealthy(Duration.ofSeconds(60));
+            assertThat(ms).isPositive();
+            HttpResponse<String> r = query(service, "SELECT count(*) AS n FROM processes");
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).contains("\"row_count\":1");
+            assertThat(service.output()).contains("query engine ready: 43 tables");
+            service.process().destroy();
+            assertThat(service.process().waitFor(15, TimeUnit.SECONDS)).as("exits within 15 s of SIGTERM").isTrue();
+            assertThat(service.process().exitValue()).isIn(0, 143);
+        }
+    }
+
+    @Test
+    void listensOnLoopbackOnlyByDefault() throws Exception {
+        Optional<InetAddress> external = Collections.list(NetworkInterface.getNetworkInterfaces()).stream()
+                .flatMap(n -> Collections.list(n.getInetAddresses()).stream())
+                .filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress()).findFirst();
+        assumeTrue(external.isPresent(), "this machine has no non-loopback IPv4 address to try");
+        try (ServiceProcess service = ServiceProcess.start()) {
+            service.awaitHealthy(Duration.ofSeconds(60));
+            try (Socket loopback = new Socket()) {
+                loopback.connect(new InetSocketAddress("127.0.0.1", service.port()), 2_000);
+            }
+            boolean refused;
+            try (Socket outside = new Socket()) {
+                outside.connect(new InetSocketAddress(external.get(), service.port()), 2_000);
+                refused = false;
+            } catch (ConnectException e) {
+                refused = true;
+            }
+            assertThat(refused).as("connection to %s:%d", external.get(), service.port()).isTrue();
+        }
+    }
+
+    @Test
+    void readsTheHostUnderAConfiguredRoot(@TempDir Path host) throws Exception {
+        Files.createDirectories(host.resolve("etc"));
+        Files.writeString(host.resolve("etc/passwd"), "fixture:x:4242:4242:Fixture User:/home/fixture:/bin/sh\n");
+        try (ServiceProcess service = ServiceProcess.start("-Dhostquery.host-root=" + host)) {
+            service.awaitHealthy(Duration.ofSeconds(60));
+            HttpResponse<String> r = query(service, "SELECT username, uid FROM users");
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).contains("\"username\":\"fixture\"", "\"uid\":4242").doesNotContain("\"root\"");
+        }
+    }
+
+    @Test
+    void refusesToStartOnABadHostRoot() throws Exception {
+        try (ServiceProcess service = ServiceProcess.start("-Dhostquery.host-root=/no/such/dir")) {
+            assertThat(service.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(service.process().exitValue()).isNotZero();
+            assertThat(service.output()).contains("hostquery.host-root '/no/such/dir' is not a directory");
+        }
+    }
+}
