@@ -5,7 +5,6 @@ import dev.hostquery.api.ColumnType;
 import dev.hostquery.api.QueryContext;
 import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
-import dev.hostquery.api.Table;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
 import java.util.ArrayList;
@@ -15,7 +14,7 @@ import java.util.Map;
 /**
  * {@code apt_sources}: APT package repositories from /etc/apt/sources.list and /etc/apt/sources.list.d (one-line *.list and deb822 *.sources files), with details from the downloaded Release files in /var/lib/apt/lists.
  */
-public final class AptSourcesTable implements Table {
+public final class AptSourcesTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("apt_sources")
             .description("APT package repositories from /etc/apt/sources.list and /etc/apt/sources.list.d (one-line *.list and deb822 *.sources files), with details from the downloaded Release files in /var/lib/apt/lists.")
             .column("name", ColumnType.TEXT, "Repository label from its Release file, else its URI and suite")
@@ -30,15 +29,8 @@ public final class AptSourcesTable implements Table {
             .example("SELECT base_uri, release, components FROM apt_sources")
             .build();
 
-    private final HostRoot root;
-
     public AptSourcesTable(HostRoot root) {
-        this.root = root;
-    }
-
-    @Override
-    public TableSpec spec() {
-        return SPEC;
+        super(root, SPEC);
     }
 
     @Override

@@ -5,14 +5,13 @@ import dev.hostquery.api.ColumnType;
 import dev.hostquery.api.QueryContext;
 import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
-import dev.hostquery.api.Table;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
 
 /**
  * {@code arp_cache}: The IPv4 neighbour (ARP) cache, from /proc/net/arp.
  */
-public final class ArpCacheTable implements Table {
+public final class ArpCacheTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("arp_cache")
             .description("The IPv4 neighbour (ARP) cache, from /proc/net/arp.")
             .column("address", ColumnType.TEXT, "IPv4 address")
@@ -22,15 +21,8 @@ public final class ArpCacheTable implements Table {
             .example("SELECT address, mac FROM arp_cache")
             .build();
 
-    private final HostRoot root;
-
     public ArpCacheTable(HostRoot root) {
-        this.root = root;
-    }
-
-    @Override
-    public TableSpec spec() {
-        return SPEC;
+        super(root, SPEC);
     }
 
     @Override

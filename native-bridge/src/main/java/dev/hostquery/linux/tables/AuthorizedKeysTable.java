@@ -5,7 +5,6 @@ import dev.hostquery.api.ColumnType;
 import dev.hostquery.api.QueryContext;
 import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
-import dev.hostquery.api.Table;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
 import java.util.ArrayList;
@@ -14,7 +13,7 @@ import java.util.List;
 /**
  * {@code authorized_keys}: Public keys allowed to log in as each user: the lines of ~/.ssh/authorized_keys and ~/.ssh/authorized_keys2 of every home directory in /etc/passwd.
  */
-public final class AuthorizedKeysTable implements Table {
+public final class AuthorizedKeysTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("authorized_keys")
             .description("Public keys allowed to log in as each user: the lines of ~/.ssh/authorized_keys and ~/.ssh/authorized_keys2 of every home directory in /etc/passwd.")
             .column("uid", ColumnType.BIGINT, "Owner of the home directory", ColumnFlag.ADDITIONAL)
@@ -27,15 +26,8 @@ public final class AuthorizedKeysTable implements Table {
             .example("SELECT u.username, a.algorithm, a.comment FROM users u JOIN authorized_keys a USING (uid)")
             .build();
 
-    private final HostRoot root;
-
     public AuthorizedKeysTable(HostRoot root) {
-        this.root = root;
-    }
-
-    @Override
-    public TableSpec spec() {
-        return SPEC;
+        super(root, SPEC);
     }
 
     @Override

@@ -5,7 +5,6 @@ import dev.hostquery.api.ColumnType;
 import dev.hostquery.api.QueryContext;
 import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
-import dev.hostquery.api.Table;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
 import java.util.Map;
@@ -14,7 +13,7 @@ import java.util.HashMap;
 /**
  * {@code block_devices}: Block devices and their partitions, from /sys/block, with file system type, UUID and label from the udev database (/run/udev/data).
  */
-public final class BlockDevicesTable implements Table {
+public final class BlockDevicesTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("block_devices")
             .description("Block devices and their partitions, from /sys/block, with file system type, UUID and label from the udev database (/run/udev/data).")
             .column("name", ColumnType.TEXT, "Device node, e.g. /dev/sda1", ColumnFlag.INDEX)
@@ -30,15 +29,8 @@ public final class BlockDevicesTable implements Table {
             .example("SELECT name, size * block_size AS bytes FROM block_devices WHERE parent = ''")
             .build();
 
-    private final HostRoot root;
-
     public BlockDevicesTable(HostRoot root) {
-        this.root = root;
-    }
-
-    @Override
-    public TableSpec spec() {
-        return SPEC;
+        super(root, SPEC);
     }
 
     @Override

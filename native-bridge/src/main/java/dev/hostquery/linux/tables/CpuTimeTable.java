@@ -5,14 +5,13 @@ import dev.hostquery.api.ColumnType;
 import dev.hostquery.api.QueryContext;
 import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
-import dev.hostquery.api.Table;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
 
 /**
  * {@code cpu_time}: Time each CPU spent in each mode since boot, from the cpuN lines of /proc/stat, in clock ticks (USER_HZ, 1/100 s).
  */
-public final class CpuTimeTable implements Table {
+public final class CpuTimeTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("cpu_time")
             .description("Time each CPU spent in each mode since boot, from the cpuN lines of /proc/stat, in clock ticks (USER_HZ, 1/100 s).")
             .column("core", ColumnType.INTEGER, "CPU number")
@@ -29,20 +28,8 @@ public final class CpuTimeTable implements Table {
             .example("SELECT core, user, system, idle FROM cpu_time")
             .build();
 
-    private final HostRoot root;
-
     public CpuTimeTable(HostRoot root) {
-        this.root = root;
-    }
-
-    @Override
-    public TableSpec spec() {
-        return SPEC;
-    }
-
-    @Override
-    public boolean streams() {
-        return false;
+        super(root, SPEC, false);
     }
 
     @Override

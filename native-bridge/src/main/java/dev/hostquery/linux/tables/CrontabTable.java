@@ -5,7 +5,6 @@ import dev.hostquery.api.ColumnType;
 import dev.hostquery.api.QueryContext;
 import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
-import dev.hostquery.api.Table;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
 import java.util.ArrayList;
@@ -14,7 +13,7 @@ import java.util.List;
 /**
  * {@code crontab}: Scheduled jobs from /etc/crontab, /etc/cron.d/* and the user crontabs in /var/spool/cron/crontabs/* (crontab(5)).
  */
-public final class CrontabTable implements Table {
+public final class CrontabTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("crontab")
             .description("Scheduled jobs from /etc/crontab, /etc/cron.d/* and the user crontabs in /var/spool/cron/crontabs/* (crontab(5)).")
             .column("event", ColumnType.TEXT, "The @ keyword of the line (@reboot, @daily, ...), or empty")
@@ -29,15 +28,8 @@ public final class CrontabTable implements Table {
             .example("SELECT command, path FROM crontab WHERE event = '@reboot'")
             .build();
 
-    private final HostRoot root;
-
     public CrontabTable(HostRoot root) {
-        this.root = root;
-    }
-
-    @Override
-    public TableSpec spec() {
-        return SPEC;
+        super(root, SPEC);
     }
 
     @Override

@@ -5,7 +5,6 @@ import dev.hostquery.api.ColumnType;
 import dev.hostquery.api.QueryContext;
 import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
-import dev.hostquery.api.Table;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
 import java.util.ArrayList;
@@ -17,7 +16,7 @@ import java.util.Set;
 /**
  * {@code deb_packages}: Debian packages known to dpkg, from the status database (/var/lib/dpkg/status, or <admindir>/status).
  */
-public final class DebPackagesTable implements Table {
+public final class DebPackagesTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("deb_packages")
             .description("Debian packages known to dpkg, from the status database (/var/lib/dpkg/status, or <admindir>/status).")
             .column("name", ColumnType.TEXT, "Package name")
@@ -36,15 +35,8 @@ public final class DebPackagesTable implements Table {
             .example("SELECT name, version FROM deb_packages WHERE name LIKE 'openssl%'")
             .build();
 
-    private final HostRoot root;
-
     public DebPackagesTable(HostRoot root) {
-        this.root = root;
-    }
-
-    @Override
-    public TableSpec spec() {
-        return SPEC;
+        super(root, SPEC);
     }
 
     @Override

@@ -5,7 +5,6 @@ import dev.hostquery.api.ColumnType;
 import dev.hostquery.api.QueryContext;
 import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
-import dev.hostquery.api.Table;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
 import java.util.HashMap;
@@ -14,7 +13,7 @@ import java.util.Map;
 /**
  * {@code dns_resolvers}: Resolver configuration from /etc/resolv.conf (resolv.conf(5)): one row per name server, search domain and sortlist entry.
  */
-public final class DnsResolversTable implements Table {
+public final class DnsResolversTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("dns_resolvers")
             .description("Resolver configuration from /etc/resolv.conf (resolv.conf(5)): one row per name server, search domain and sortlist entry.")
             .column("id", ColumnType.INTEGER, "Position of the entry in its kind")
@@ -26,20 +25,8 @@ public final class DnsResolversTable implements Table {
             .example("SELECT address FROM dns_resolvers WHERE type = 'nameserver'")
             .build();
 
-    private final HostRoot root;
-
     public DnsResolversTable(HostRoot root) {
-        this.root = root;
-    }
-
-    @Override
-    public TableSpec spec() {
-        return SPEC;
-    }
-
-    @Override
-    public boolean streams() {
-        return false;
+        super(root, SPEC, false);
     }
 
     @Override

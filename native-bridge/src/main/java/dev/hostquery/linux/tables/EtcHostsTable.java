@@ -5,14 +5,13 @@ import dev.hostquery.api.ColumnType;
 import dev.hostquery.api.QueryContext;
 import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
-import dev.hostquery.api.Table;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
 
 /**
  * {@code etc_hosts}: Static host names from /etc/hosts (hosts(5)).
  */
-public final class EtcHostsTable implements Table {
+public final class EtcHostsTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("etc_hosts")
             .description("Static host names from /etc/hosts (hosts(5)).")
             .column("address", ColumnType.TEXT, "IP address")
@@ -22,15 +21,8 @@ public final class EtcHostsTable implements Table {
             .example("SELECT hostnames FROM etc_hosts WHERE address = '127.0.0.1'")
             .build();
 
-    private final HostRoot root;
-
     public EtcHostsTable(HostRoot root) {
-        this.root = root;
-    }
-
-    @Override
-    public TableSpec spec() {
-        return SPEC;
+        super(root, SPEC);
     }
 
     @Override

@@ -5,14 +5,13 @@ import dev.hostquery.api.ColumnType;
 import dev.hostquery.api.QueryContext;
 import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
-import dev.hostquery.api.Table;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
 
 /**
  * {@code etc_protocols}: IP protocol numbers, from /etc/protocols (protocols(5)).
  */
-public final class EtcProtocolsTable implements Table {
+public final class EtcProtocolsTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("etc_protocols")
             .description("IP protocol numbers, from /etc/protocols (protocols(5)).")
             .column("name", ColumnType.TEXT, "Protocol name")
@@ -22,15 +21,8 @@ public final class EtcProtocolsTable implements Table {
             .example("SELECT number FROM etc_protocols WHERE name = 'tcp'")
             .build();
 
-    private final HostRoot root;
-
     public EtcProtocolsTable(HostRoot root) {
-        this.root = root;
-    }
-
-    @Override
-    public TableSpec spec() {
-        return SPEC;
+        super(root, SPEC);
     }
 
     @Override

@@ -5,14 +5,13 @@ import dev.hostquery.api.ColumnType;
 import dev.hostquery.api.QueryContext;
 import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
-import dev.hostquery.api.Table;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
 
 /**
  * {@code etc_services}: Network services and their ports, from /etc/services (services(5)).
  */
-public final class EtcServicesTable implements Table {
+public final class EtcServicesTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("etc_services")
             .description("Network services and their ports, from /etc/services (services(5)).")
             .column("name", ColumnType.TEXT, "Service name")
@@ -23,15 +22,8 @@ public final class EtcServicesTable implements Table {
             .example("SELECT name, port FROM etc_services WHERE protocol = 'tcp' AND port < 100")
             .build();
 
-    private final HostRoot root;
-
     public EtcServicesTable(HostRoot root) {
-        this.root = root;
-    }
-
-    @Override
-    public TableSpec spec() {
-        return SPEC;
+        super(root, SPEC);
     }
 
     @Override

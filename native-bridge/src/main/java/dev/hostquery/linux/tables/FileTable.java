@@ -5,7 +5,6 @@ import dev.hostquery.api.ColumnType;
 import dev.hostquery.api.QueryContext;
 import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
-import dev.hostquery.api.Table;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
 import java.nio.file.Files;
@@ -17,7 +16,7 @@ import java.util.Map;
 /**
  * {@code file}: File metadata from lstat(2) for the paths the query names: path = or IN, directory = (its entries), or LIKE with % (one level) and %% (any depth).
  */
-public final class FileTable implements Table {
+public final class FileTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("file")
             .description("File metadata from lstat(2) for the paths the query names: path = or IN, directory = (its entries), or LIKE with % (one level) and %% (any depth).")
             .column("path", ColumnType.TEXT, "Absolute path", ColumnFlag.INDEX, ColumnFlag.REQUIRED, ColumnFlag.OPTIMIZED)
@@ -46,15 +45,8 @@ public final class FileTable implements Table {
             .patternColumns("path", "directory")
             .build();
 
-    private final HostRoot root;
-
     public FileTable(HostRoot root) {
-        this.root = root;
-    }
-
-    @Override
-    public TableSpec spec() {
-        return SPEC;
+        super(root, SPEC);
     }
 
     @Override

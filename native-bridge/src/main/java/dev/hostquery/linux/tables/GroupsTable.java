@@ -5,7 +5,6 @@ import dev.hostquery.api.ColumnType;
 import dev.hostquery.api.QueryContext;
 import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
-import dev.hostquery.api.Table;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
 import java.util.Optional;
@@ -14,7 +13,7 @@ import java.util.Set;
 /**
  * {@code groups}: Local groups from /etc/group.
  */
-public final class GroupsTable implements Table {
+public final class GroupsTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("groups")
             .description("Local groups from /etc/group.")
             .column("gid", ColumnType.BIGINT, "Group ID", ColumnFlag.INDEX)
@@ -24,15 +23,8 @@ public final class GroupsTable implements Table {
             .example("SELECT gid FROM groups WHERE groupname = 'sudo'")
             .build();
 
-    private final HostRoot root;
-
     public GroupsTable(HostRoot root) {
-        this.root = root;
-    }
-
-    @Override
-    public TableSpec spec() {
-        return SPEC;
+        super(root, SPEC);
     }
 
     @Override

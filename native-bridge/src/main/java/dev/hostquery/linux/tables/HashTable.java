@@ -5,7 +5,6 @@ import dev.hostquery.api.ColumnType;
 import dev.hostquery.api.QueryContext;
 import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
-import dev.hostquery.api.Table;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
 import java.io.InputStream;
@@ -17,7 +16,7 @@ import java.util.HexFormat;
 /**
  * {@code hash}: MD5, SHA-1 and SHA-256 digests of the regular files the query names (path =, IN, LIKE; or directory =), computed in one read of each file.
  */
-public final class HashTable implements Table {
+public final class HashTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("hash")
             .description("MD5, SHA-1 and SHA-256 digests of the regular files the query names (path =, IN, LIKE; or directory =), computed in one read of each file.")
             .column("path", ColumnType.TEXT, "Absolute path", ColumnFlag.INDEX, ColumnFlag.REQUIRED, ColumnFlag.OPTIMIZED)
@@ -32,15 +31,8 @@ public final class HashTable implements Table {
             .patternColumns("path", "directory")
             .build();
 
-    private final HostRoot root;
-
     public HashTable(HostRoot root) {
-        this.root = root;
-    }
-
-    @Override
-    public TableSpec spec() {
-        return SPEC;
+        super(root, SPEC);
     }
 
     @Override

@@ -5,7 +5,6 @@ import dev.hostquery.api.ColumnType;
 import dev.hostquery.api.QueryContext;
 import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
-import dev.hostquery.api.Table;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
 import java.net.Inet4Address;
@@ -17,7 +16,7 @@ import java.util.Collections;
 /**
  * {@code interface_addresses}: IP addresses of the network interfaces, from the kernel through java.net.NetworkInterface (getifaddrs(3)); the network namespace is that of the hostquery process.
  */
-public final class InterfaceAddressesTable implements Table {
+public final class InterfaceAddressesTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("interface_addresses")
             .description("IP addresses of the network interfaces, from the kernel through java.net.NetworkInterface (getifaddrs(3)); the network namespace is that of the hostquery process.")
             .column("interface", ColumnType.TEXT, "Network interface name")
@@ -29,15 +28,8 @@ public final class InterfaceAddressesTable implements Table {
             .example("SELECT interface, address FROM interface_addresses WHERE address NOT LIKE '127.%'")
             .build();
 
-    private final HostRoot root;
-
     public InterfaceAddressesTable(HostRoot root) {
-        this.root = root;
-    }
-
-    @Override
-    public TableSpec spec() {
-        return SPEC;
+        super(root, SPEC);
     }
 
     @Override

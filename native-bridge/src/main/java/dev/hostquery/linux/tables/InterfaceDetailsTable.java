@@ -5,14 +5,13 @@ import dev.hostquery.api.ColumnType;
 import dev.hostquery.api.QueryContext;
 import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
-import dev.hostquery.api.Table;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
 
 /**
  * {@code interface_details}: Network interfaces with their link-layer settings and counters, from /sys/class/net/<interface> (sysfs-class-net).
  */
-public final class InterfaceDetailsTable implements Table {
+public final class InterfaceDetailsTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("interface_details")
             .description("Network interfaces with their link-layer settings and counters, from /sys/class/net/<interface> (sysfs-class-net).")
             .column("interface", ColumnType.TEXT, "Network interface name")
@@ -36,15 +35,8 @@ public final class InterfaceDetailsTable implements Table {
             .example("SELECT interface, mac, ibytes, obytes FROM interface_details")
             .build();
 
-    private final HostRoot root;
-
     public InterfaceDetailsTable(HostRoot root) {
-        this.root = root;
-    }
-
-    @Override
-    public TableSpec spec() {
-        return SPEC;
+        super(root, SPEC);
     }
 
     @Override

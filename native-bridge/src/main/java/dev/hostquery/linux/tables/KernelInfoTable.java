@@ -5,7 +5,6 @@ import dev.hostquery.api.ColumnType;
 import dev.hostquery.api.QueryContext;
 import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
-import dev.hostquery.api.Table;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
 import java.util.ArrayList;
@@ -14,7 +13,7 @@ import java.util.List;
 /**
  * {@code kernel_info}: The running kernel: release from /proc/sys/kernel/osrelease, boot arguments, image and root device from /proc/cmdline.
  */
-public final class KernelInfoTable implements Table {
+public final class KernelInfoTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("kernel_info")
             .description("The running kernel: release from /proc/sys/kernel/osrelease, boot arguments, image and root device from /proc/cmdline.")
             .column("version", ColumnType.TEXT, "VERSION", "Kernel release (uname -r)")
@@ -24,20 +23,8 @@ public final class KernelInfoTable implements Table {
             .example("SELECT version, arguments FROM kernel_info")
             .build();
 
-    private final HostRoot root;
-
     public KernelInfoTable(HostRoot root) {
-        this.root = root;
-    }
-
-    @Override
-    public TableSpec spec() {
-        return SPEC;
-    }
-
-    @Override
-    public boolean streams() {
-        return false;
+        super(root, SPEC, false);
     }
 
     @Override

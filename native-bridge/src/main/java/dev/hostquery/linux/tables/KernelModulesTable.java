@@ -5,14 +5,13 @@ import dev.hostquery.api.ColumnType;
 import dev.hostquery.api.QueryContext;
 import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
-import dev.hostquery.api.Table;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
 
 /**
  * {@code kernel_modules}: Loaded kernel modules, from /proc/modules (addresses read as zero without root).
  */
-public final class KernelModulesTable implements Table {
+public final class KernelModulesTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("kernel_modules")
             .description("Loaded kernel modules, from /proc/modules (addresses read as zero without root).")
             .column("name", ColumnType.TEXT, "Module name")
@@ -23,15 +22,8 @@ public final class KernelModulesTable implements Table {
             .example("SELECT name, size FROM kernel_modules WHERE used_by = '-'")
             .build();
 
-    private final HostRoot root;
-
     public KernelModulesTable(HostRoot root) {
-        this.root = root;
-    }
-
-    @Override
-    public TableSpec spec() {
-        return SPEC;
+        super(root, SPEC);
     }
 
     @Override

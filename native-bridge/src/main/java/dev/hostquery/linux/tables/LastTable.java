@@ -5,14 +5,13 @@ import dev.hostquery.api.ColumnType;
 import dev.hostquery.api.QueryContext;
 import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
-import dev.hostquery.api.Table;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
 
 /**
  * {@code last}: Login, logout, boot and runlevel records from /var/log/wtmp, oldest first.
  */
-public final class LastTable implements Table {
+public final class LastTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("last")
             .description("Login, logout, boot and runlevel records from /var/log/wtmp, oldest first.")
             .column("username", ColumnType.TEXT, "User name")
@@ -25,15 +24,8 @@ public final class LastTable implements Table {
             .example("SELECT username, host, datetime(time, 'unixepoch') FROM last WHERE type = 7")
             .build();
 
-    private final HostRoot root;
-
     public LastTable(HostRoot root) {
-        this.root = root;
-    }
-
-    @Override
-    public TableSpec spec() {
-        return SPEC;
+        super(root, SPEC);
     }
 
     @Override

@@ -5,17 +5,13 @@ import dev.hostquery.api.ColumnType;
 import dev.hostquery.api.QueryContext;
 import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
-import dev.hostquery.api.Table;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
-import java.util.Map;
-import java.util.HashSet;
-import java.util.Set;
 
 /**
  * {@code listening_ports}: Sockets that accept connections or datagrams: TCP sockets in LISTEN, bound UDP sockets with no peer, and listening Unix sockets, with the process that owns each (from /proc/<pid>/fd and /proc/<pid>/net/*).
  */
-public final class ListeningPortsTable implements Table {
+public final class ListeningPortsTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("listening_ports")
             .description("Sockets that accept connections or datagrams: TCP sockets in LISTEN, bound UDP sockets with no peer, and listening Unix sockets, with the process that owns each (from /proc/<pid>/fd and /proc/<pid>/net/*).")
             .column("pid", ColumnType.INTEGER, "Process ID owning the socket; NULL when no visible process holds it")
@@ -30,45 +26,24 @@ public final class ListeningPortsTable implements Table {
             .example("SELECT DISTINCT p.name, l.port FROM listening_ports l JOIN processes p USING (pid) WHERE l.port != 0")
             .build();
 
-    private final HostRoot root;
-
     public ListeningPortsTable(HostRoot root) {
-        this.root = root;
-    }
-
-    @Override
-    public TableSpec spec() {
-        return SPEC;
+        super(root, SPEC);
     }
 
     @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
 
         RowBuilder row = new RowBuilder(SPEC);
-        Sockets sockets = new Sockets(root);
-        Set<String> namespacesDone = new HashSet<>();
-        for (long pid : Procs.pids(root, context, "pid")) {
-            Map<Long, Long> fds = sockets.socketDescriptors(pid);
-            if (fds.isEmpty()) {
-                continue;
+        new Sockets(root).forEachOwned(Procs.pids(root, context, "pid"), o -> {
+            Sockets.Entry s = o.socket();
+            if (!s.listening()) {
+                return true;
             }
-            String netns = Procs.bracketed(root.readLink("/proc/" + pid + "/ns/net").orElse(null));
-            namespacesDone.add(netns);
-            Map<Long, Sockets.Entry> table = sockets.namespaceSockets(pid, netns);
-            for (Map.Entry<Long, Long> fd : fds.entrySet()) {
-                Sockets.Entry s = table.get(fd.getValue());
-                if (s == null || !s.listening()) {
-                    continue;
-                }
-                row.set("pid", pid).set("port", s.localPort() == null ? 0L : s.localPort()).set("protocol", s.protocol())
-                        .set("family", s.family()).set("address", s.family() == 1 ? "" : s.localAddress())
-                        .set("fd", fd.getKey()).set("socket", s.inode()).set("path", s.path() == null ? "" : s.path())
-                        .set("net_namespace", netns);
-                if (!row.emit(sink)) {
-                    return;
-                }
-            }
-        }
+            return row.set("pid", o.pid()).set("port", s.localPort() == null ? 0L : s.localPort()).set("protocol", s.protocol())
+                    .set("family", s.family()).set("address", s.family() == Sockets.AF_UNIX ? "" : s.localAddress())
+                    .set("fd", o.fd()).set("socket", s.inode()).set("path", s.path() == null ? "" : s.path())
+                    .set("net_namespace", o.netns()).emit(sink);
+        });
     }
 
 }

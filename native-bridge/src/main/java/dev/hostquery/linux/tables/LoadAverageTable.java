@@ -5,14 +5,13 @@ import dev.hostquery.api.ColumnType;
 import dev.hostquery.api.QueryContext;
 import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
-import dev.hostquery.api.Table;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
 
 /**
  * {@code load_average}: System load averages over 1, 5 and 15 minutes, from /proc/loadavg.
  */
-public final class LoadAverageTable implements Table {
+public final class LoadAverageTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("load_average")
             .description("System load averages over 1, 5 and 15 minutes, from /proc/loadavg.")
             .column("period", ColumnType.TEXT, "1m, 5m or 15m")
@@ -20,20 +19,8 @@ public final class LoadAverageTable implements Table {
             .example("SELECT average FROM load_average WHERE period = '1m'")
             .build();
 
-    private final HostRoot root;
-
     public LoadAverageTable(HostRoot root) {
-        this.root = root;
-    }
-
-    @Override
-    public TableSpec spec() {
-        return SPEC;
-    }
-
-    @Override
-    public boolean streams() {
-        return false;
+        super(root, SPEC, false);
     }
 
     @Override

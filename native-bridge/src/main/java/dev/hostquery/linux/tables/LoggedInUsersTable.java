@@ -5,14 +5,13 @@ import dev.hostquery.api.ColumnType;
 import dev.hostquery.api.QueryContext;
 import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
-import dev.hostquery.api.Table;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
 
 /**
  * {@code logged_in_users}: Login sessions and system records in utmp (/run/utmp, or /var/run/utmp), one row per non-empty record.
  */
-public final class LoggedInUsersTable implements Table {
+public final class LoggedInUsersTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("logged_in_users")
             .description("Login sessions and system records in utmp (/run/utmp, or /var/run/utmp), one row per non-empty record.")
             .column("type", ColumnType.TEXT, "Record type: user, login, init, dead, boot_time, runlevel, ...")
@@ -24,15 +23,8 @@ public final class LoggedInUsersTable implements Table {
             .example("SELECT user, host, time FROM logged_in_users WHERE type = 'user'")
             .build();
 
-    private final HostRoot root;
-
     public LoggedInUsersTable(HostRoot root) {
-        this.root = root;
-    }
-
-    @Override
-    public TableSpec spec() {
-        return SPEC;
+        super(root, SPEC);
     }
 
     @Override

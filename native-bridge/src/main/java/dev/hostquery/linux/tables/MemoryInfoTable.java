@@ -5,7 +5,6 @@ import dev.hostquery.api.ColumnType;
 import dev.hostquery.api.QueryContext;
 import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
-import dev.hostquery.api.Table;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
 import java.util.Map;
@@ -13,7 +12,7 @@ import java.util.Map;
 /**
  * {@code memory_info}: Main memory and swap, from /proc/meminfo; every size in bytes.
  */
-public final class MemoryInfoTable implements Table {
+public final class MemoryInfoTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("memory_info")
             .description("Main memory and swap, from /proc/meminfo; every size in bytes.")
             .column("memory_total", ColumnType.BIGINT, "Total usable memory (MemTotal)")
@@ -29,20 +28,8 @@ public final class MemoryInfoTable implements Table {
             .example("SELECT memory_available * 100 / memory_total AS percent_available FROM memory_info")
             .build();
 
-    private final HostRoot root;
-
     public MemoryInfoTable(HostRoot root) {
-        this.root = root;
-    }
-
-    @Override
-    public TableSpec spec() {
-        return SPEC;
-    }
-
-    @Override
-    public boolean streams() {
-        return false;
+        super(root, SPEC, false);
     }
 
     @Override

@@ -5,7 +5,6 @@ import dev.hostquery.api.ColumnType;
 import dev.hostquery.api.QueryContext;
 import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
-import dev.hostquery.api.Table;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
 import com.sun.jna.platform.linux.LibC;
@@ -16,7 +15,7 @@ import java.util.List;
 /**
  * {@code mounts}: Mounted file systems, from /proc/mounts, with sizes from statvfs(3).
  */
-public final class MountsTable implements Table {
+public final class MountsTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("mounts")
             .description("Mounted file systems, from /proc/mounts, with sizes from statvfs(3).")
             .column("device", ColumnType.TEXT, "Mounted device or source")
@@ -33,15 +32,8 @@ public final class MountsTable implements Table {
             .example("SELECT path, blocks_available * blocks_size AS bytes_free FROM mounts WHERE type = 'ext4'")
             .build();
 
-    private final HostRoot root;
-
     public MountsTable(HostRoot root) {
-        this.root = root;
-    }
-
-    @Override
-    public TableSpec spec() {
-        return SPEC;
+        super(root, SPEC);
     }
 
     @Override

@@ -5,7 +5,6 @@ import dev.hostquery.api.ColumnType;
 import dev.hostquery.api.QueryContext;
 import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
-import dev.hostquery.api.Table;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
 import java.util.LinkedHashMap;
@@ -14,7 +13,7 @@ import java.util.Map;
 /**
  * {@code os_version}: The operating system release, from /etc/os-release (os-release(5)).
  */
-public final class OsVersionTable implements Table {
+public final class OsVersionTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("os_version")
             .description("The operating system release, from /etc/os-release (os-release(5)).")
             .column("name", ColumnType.TEXT, "Distribution name (NAME)")
@@ -32,20 +31,8 @@ public final class OsVersionTable implements Table {
             .example("SELECT name, version, codename FROM os_version")
             .build();
 
-    private final HostRoot root;
-
     public OsVersionTable(HostRoot root) {
-        this.root = root;
-    }
-
-    @Override
-    public TableSpec spec() {
-        return SPEC;
-    }
-
-    @Override
-    public boolean streams() {
-        return false;
+        super(root, SPEC, false);
     }
 
     @Override

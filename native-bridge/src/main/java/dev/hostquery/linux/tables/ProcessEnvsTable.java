@@ -5,7 +5,6 @@ import dev.hostquery.api.ColumnType;
 import dev.hostquery.api.QueryContext;
 import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
-import dev.hostquery.api.Table;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
 import java.util.List;
@@ -13,7 +12,7 @@ import java.util.List;
 /**
  * {@code process_envs}: Environment variables of every process, from /proc/<pid>/environ (needs privileges for processes of other users).
  */
-public final class ProcessEnvsTable implements Table {
+public final class ProcessEnvsTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("process_envs")
             .description("Environment variables of every process, from /proc/<pid>/environ (needs privileges for processes of other users).")
             .column("pid", ColumnType.INTEGER, "Process ID", ColumnFlag.INDEX, ColumnFlag.OPTIMIZED)
@@ -22,15 +21,8 @@ public final class ProcessEnvsTable implements Table {
             .example("SELECT pid, value FROM process_envs WHERE key = 'PATH'")
             .build();
 
-    private final HostRoot root;
-
     public ProcessEnvsTable(HostRoot root) {
-        this.root = root;
-    }
-
-    @Override
-    public TableSpec spec() {
-        return SPEC;
+        super(root, SPEC);
     }
 
     @Override

@@ -5,7 +5,6 @@ import dev.hostquery.api.ColumnType;
 import dev.hostquery.api.QueryContext;
 import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
-import dev.hostquery.api.Table;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
 import java.util.List;
@@ -13,7 +12,7 @@ import java.util.List;
 /**
  * {@code process_memory_map}: Memory mappings of every process, from /proc/<pid>/maps.
  */
-public final class ProcessMemoryMapTable implements Table {
+public final class ProcessMemoryMapTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("process_memory_map")
             .description("Memory mappings of every process, from /proc/<pid>/maps.")
             .column("pid", ColumnType.INTEGER, "Process ID", ColumnFlag.INDEX, ColumnFlag.OPTIMIZED)
@@ -28,15 +27,8 @@ public final class ProcessMemoryMapTable implements Table {
             .example("SELECT DISTINCT path FROM process_memory_map WHERE pid = 1 AND path LIKE '%.so%'")
             .build();
 
-    private final HostRoot root;
-
     public ProcessMemoryMapTable(HostRoot root) {
-        this.root = root;
-    }
-
-    @Override
-    public TableSpec spec() {
-        return SPEC;
+        super(root, SPEC);
     }
 
     @Override

@@ -5,14 +5,13 @@ import dev.hostquery.api.ColumnType;
 import dev.hostquery.api.QueryContext;
 import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
-import dev.hostquery.api.Table;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
 
 /**
  * {@code process_namespaces}: Namespace inodes of every process, from the links in /proc/<pid>/ns.
  */
-public final class ProcessNamespacesTable implements Table {
+public final class ProcessNamespacesTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("process_namespaces")
             .description("Namespace inodes of every process, from the links in /proc/<pid>/ns.")
             .column("pid", ColumnType.INTEGER, "Process ID", ColumnFlag.INDEX, ColumnFlag.OPTIMIZED)
@@ -26,15 +25,8 @@ public final class ProcessNamespacesTable implements Table {
             .example("SELECT pid FROM process_namespaces WHERE net_namespace != (SELECT net_namespace FROM process_namespaces WHERE pid = 1)")
             .build();
 
-    private final HostRoot root;
-
     public ProcessNamespacesTable(HostRoot root) {
-        this.root = root;
-    }
-
-    @Override
-    public TableSpec spec() {
-        return SPEC;
+        super(root, SPEC);
     }
 
     @Override

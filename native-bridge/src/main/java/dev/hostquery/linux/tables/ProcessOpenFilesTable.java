@@ -5,14 +5,13 @@ import dev.hostquery.api.ColumnType;
 import dev.hostquery.api.QueryContext;
 import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
-import dev.hostquery.api.Table;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
 
 /**
  * {@code process_open_files}: One row per open file descriptor of every process, from the links in /proc/<pid>/fd (needs privileges for processes of other users).
  */
-public final class ProcessOpenFilesTable implements Table {
+public final class ProcessOpenFilesTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("process_open_files")
             .description("One row per open file descriptor of every process, from the links in /proc/<pid>/fd (needs privileges for processes of other users).")
             .column("pid", ColumnType.BIGINT, "Process ID", ColumnFlag.INDEX)
@@ -21,15 +20,8 @@ public final class ProcessOpenFilesTable implements Table {
             .example("SELECT pid, fd, path FROM process_open_files WHERE pid = 1")
             .build();
 
-    private final HostRoot root;
-
     public ProcessOpenFilesTable(HostRoot root) {
-        this.root = root;
-    }
-
-    @Override
-    public TableSpec spec() {
-        return SPEC;
+        super(root, SPEC);
     }
 
     @Override

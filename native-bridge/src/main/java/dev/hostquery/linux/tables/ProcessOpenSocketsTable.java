@@ -5,15 +5,13 @@ import dev.hostquery.api.ColumnType;
 import dev.hostquery.api.QueryContext;
 import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
-import dev.hostquery.api.Table;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
-import java.util.Map;
 
 /**
  * {@code process_open_sockets}: Sockets open in every process: the socket inodes of /proc/<pid>/fd joined with the socket tables of the network namespace of the process (/proc/<pid>/net/tcp, tcp6, udp, udp6, raw, raw6, unix).
  */
-public final class ProcessOpenSocketsTable implements Table {
+public final class ProcessOpenSocketsTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("process_open_sockets")
             .description("Sockets open in every process: the socket inodes of /proc/<pid>/fd joined with the socket tables of the network namespace of the process (/proc/<pid>/net/tcp, tcp6, udp, udp6, raw, raw6, unix).")
             .column("pid", ColumnType.INTEGER, "Process ID", ColumnFlag.ADDITIONAL)
@@ -31,43 +29,21 @@ public final class ProcessOpenSocketsTable implements Table {
             .example("SELECT pid, remote_address, remote_port FROM process_open_sockets WHERE state = 'ESTABLISHED'")
             .build();
 
-    private final HostRoot root;
-
     public ProcessOpenSocketsTable(HostRoot root) {
-        this.root = root;
-    }
-
-    @Override
-    public TableSpec spec() {
-        return SPEC;
+        super(root, SPEC);
     }
 
     @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
 
         RowBuilder row = new RowBuilder(SPEC);
-        Sockets sockets = new Sockets(root);
-        for (long pid : Procs.pids(root, context, "pid")) {
-            Map<Long, Long> fds = sockets.socketDescriptors(pid);
-            if (fds.isEmpty()) {
-                continue;
-            }
-            String netns = Procs.bracketed(root.readLink("/proc/" + pid + "/ns/net").orElse(null));
-            Map<Long, Sockets.Entry> table = sockets.namespaceSockets(pid, netns);
-            for (Map.Entry<Long, Long> fd : fds.entrySet()) {
-                Sockets.Entry s = table.get(fd.getValue());
-                if (s == null) {
-                    continue;
-                }
-                row.set("pid", pid).set("fd", fd.getKey()).set("socket", s.inode()).set("family", s.family())
-                        .set("protocol", s.protocol()).set("local_address", s.localAddress()).set("remote_address", s.remoteAddress())
-                        .set("local_port", s.localPort()).set("remote_port", s.remotePort()).set("path", s.path())
-                        .set("state", s.state()).set("net_namespace", netns);
-                if (!row.emit(sink)) {
-                    return;
-                }
-            }
-        }
+        new Sockets(root).forEachOwned(Procs.pids(root, context, "pid"), o -> {
+            Sockets.Entry s = o.socket();
+            return row.set("pid", o.pid()).set("fd", o.fd()).set("socket", s.inode()).set("family", s.family())
+                    .set("protocol", s.protocol()).set("local_address", s.localAddress()).set("remote_address", s.remoteAddress())
+                    .set("local_port", s.localPort()).set("remote_port", s.remotePort()).set("path", s.path())
+                    .set("state", s.state()).set("net_namespace", o.netns()).emit(sink);
+        });
     }
 
 }

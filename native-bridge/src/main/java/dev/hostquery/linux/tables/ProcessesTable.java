@@ -5,7 +5,6 @@ import dev.hostquery.api.ColumnType;
 import dev.hostquery.api.QueryContext;
 import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
-import dev.hostquery.api.Table;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
 import java.util.List;
@@ -15,7 +14,7 @@ import java.util.HashMap;
 /**
  * {@code processes}: One row per process, read from /proc/<pid>/stat, status, cmdline, io, cgroup and the exe, cwd and root links.
  */
-public final class ProcessesTable implements Table {
+public final class ProcessesTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("processes")
             .description("One row per process, read from /proc/<pid>/stat, status, cmdline, io, cgroup and the exe, cwd and root links.")
             .column("pid", ColumnType.BIGINT, "Process ID", ColumnFlag.INDEX, ColumnFlag.OPTIMIZED)
@@ -49,15 +48,8 @@ public final class ProcessesTable implements Table {
             .example("SELECT name, resident_size FROM processes ORDER BY resident_size DESC LIMIT 5")
             .build();
 
-    private final HostRoot root;
-
     public ProcessesTable(HostRoot root) {
-        this.root = root;
-    }
-
-    @Override
-    public TableSpec spec() {
-        return SPEC;
+        super(root, SPEC);
     }
 
     @Override

@@ -5,7 +5,6 @@ import dev.hostquery.api.ColumnType;
 import dev.hostquery.api.QueryContext;
 import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
-import dev.hostquery.api.Table;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
 import java.util.ArrayList;
@@ -14,7 +13,7 @@ import java.util.List;
 /**
  * {@code routes}: The main routing table, IPv4 from /proc/net/route and IPv6 from /proc/net/ipv6_route.
  */
-public final class RoutesTable implements Table {
+public final class RoutesTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("routes")
             .description("The main routing table, IPv4 from /proc/net/route and IPv6 from /proc/net/ipv6_route.")
             .column("destination", ColumnType.TEXT, "Destination network")
@@ -30,15 +29,8 @@ public final class RoutesTable implements Table {
             .example("SELECT gateway, interface FROM routes WHERE destination = '0.0.0.0'")
             .build();
 
-    private final HostRoot root;
-
     public RoutesTable(HostRoot root) {
-        this.root = root;
-    }
-
-    @Override
-    public TableSpec spec() {
-        return SPEC;
+        super(root, SPEC);
     }
 
     @Override

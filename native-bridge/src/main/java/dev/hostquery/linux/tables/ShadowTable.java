@@ -5,7 +5,6 @@ import dev.hostquery.api.ColumnType;
 import dev.hostquery.api.QueryContext;
 import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
-import dev.hostquery.api.Table;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
 import java.util.Optional;
@@ -14,7 +13,7 @@ import java.util.Set;
 /**
  * {@code shadow}: Password aging and the state of each account's password, from /etc/shadow (needs root). The hash itself is never returned.
  */
-public final class ShadowTable implements Table {
+public final class ShadowTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("shadow")
             .description("Password aging and the state of each account's password, from /etc/shadow (needs root). The hash itself is never returned.")
             .column("password_status", ColumnType.TEXT, "active (a hash is set), locked (starts with ! or *), or empty (no password)")
@@ -30,15 +29,8 @@ public final class ShadowTable implements Table {
             .example("SELECT username FROM shadow WHERE password_status = 'empty'")
             .build();
 
-    private final HostRoot root;
-
     public ShadowTable(HostRoot root) {
-        this.root = root;
-    }
-
-    @Override
-    public TableSpec spec() {
-        return SPEC;
+        super(root, SPEC);
     }
 
     @Override

@@ -5,7 +5,6 @@ import dev.hostquery.api.ColumnType;
 import dev.hostquery.api.QueryContext;
 import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
-import dev.hostquery.api.Table;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
 import java.util.ArrayList;
@@ -14,7 +13,7 @@ import java.util.List;
 /**
  * {@code shell_history}: Commands from the shell history files of every home directory in /etc/passwd: .bash_history, .zsh_history, .sh_history and .history, with times where the file records them.
  */
-public final class ShellHistoryTable implements Table {
+public final class ShellHistoryTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("shell_history")
             .description("Commands from the shell history files of every home directory in /etc/passwd: .bash_history, .zsh_history, .sh_history and .history, with times where the file records them.")
             .column("uid", ColumnType.BIGINT, "Owner of the home directory", ColumnFlag.ADDITIONAL, ColumnFlag.OPTIMIZED)
@@ -24,15 +23,8 @@ public final class ShellHistoryTable implements Table {
             .example("SELECT command FROM shell_history WHERE uid = 0 AND command LIKE '%curl%'")
             .build();
 
-    private final HostRoot root;
-
     public ShellHistoryTable(HostRoot root) {
-        this.root = root;
-    }
-
-    @Override
-    public TableSpec spec() {
-        return SPEC;
+        super(root, SPEC);
     }
 
     @Override

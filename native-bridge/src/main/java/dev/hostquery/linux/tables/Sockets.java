@@ -35,6 +35,31 @@ final class Sockets {
         this.root = root;
     }
 
+    /** One socket a process holds: its descriptor and the network namespace it lives in. */
+    record Owned(long pid, long fd, String netns, Entry socket) {
+    }
+
+    /**
+     * Calls {@code consumer} for every socket the given processes hold (those whose descriptors are readable),
+     * in pid and descriptor order, until it returns false.
+     */
+    void forEachOwned(List<Long> pids, java.util.function.Predicate<Owned> consumer) {
+        for (long pid : pids) {
+            Map<Long, Long> fds = socketDescriptors(pid);
+            if (fds.isEmpty()) {
+                continue;
+            }
+            String netns = Procs.bracketed(root.readLink("/proc/" + pid + "/ns/net").orElse(null));
+            Map<Long, Entry> table = namespaceSockets(pid, netns);
+            for (Map.Entry<Long, Long> fd : fds.entrySet()) {
+                Entry socket = table.get(fd.getValue());
+                if (socket != null && !consumer.test(new Owned(pid, fd.getKey(), netns, socket))) {
+                    return;
+                }
+            }
+        }
+    }
+
     /** File descriptor to socket inode for every socket the process holds; empty when unreadable. */
     Map<Long, Long> socketDescriptors(long pid) {
         Map<Long, Long> result = new LinkedHashMap<>();

@@ -5,7 +5,6 @@ import dev.hostquery.api.ColumnType;
 import dev.hostquery.api.QueryContext;
 import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
-import dev.hostquery.api.Table;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
 import java.nio.file.Files;
@@ -20,7 +19,7 @@ import java.util.stream.Stream;
 /**
  * {@code suid_bin}: Set-user-ID and set-group-ID executables in the system binary directories (/bin, /sbin, /usr/bin, /usr/sbin, /usr/local/bin, /usr/local/sbin, and /usr/lib and /usr/libexec to three levels).
  */
-public final class SuidBinTable implements Table {
+public final class SuidBinTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("suid_bin")
             .description("Set-user-ID and set-group-ID executables in the system binary directories (/bin, /sbin, /usr/bin, /usr/sbin, /usr/local/bin, /usr/local/sbin, and /usr/lib and /usr/libexec to three levels).")
             .column("path", ColumnType.TEXT, "Path of the binary")
@@ -31,15 +30,8 @@ public final class SuidBinTable implements Table {
             .example("SELECT path, username, permissions FROM suid_bin")
             .build();
 
-    private final HostRoot root;
-
     public SuidBinTable(HostRoot root) {
-        this.root = root;
-    }
-
-    @Override
-    public TableSpec spec() {
-        return SPEC;
+        super(root, SPEC);
     }
 
     @Override

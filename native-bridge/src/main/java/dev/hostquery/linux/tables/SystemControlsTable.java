@@ -5,7 +5,6 @@ import dev.hostquery.api.ColumnType;
 import dev.hostquery.api.QueryContext;
 import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
-import dev.hostquery.api.Table;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
 import java.nio.file.Files;
@@ -20,7 +19,7 @@ import java.util.stream.Stream;
 /**
  * {@code system_controls}: Kernel parameters (sysctl): current values from /proc/sys, configured values from /etc/sysctl.conf and /etc/sysctl.d/*.conf.
  */
-public final class SystemControlsTable implements Table {
+public final class SystemControlsTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("system_controls")
             .description("Kernel parameters (sysctl): current values from /proc/sys, configured values from /etc/sysctl.conf and /etc/sysctl.d/*.conf.")
             .column("name", ColumnType.TEXT, "Parameter name, dot-separated (net.ipv4.ip_forward)", ColumnFlag.INDEX)
@@ -32,15 +31,8 @@ public final class SystemControlsTable implements Table {
             .example("SELECT current_value FROM system_controls WHERE name = 'net.ipv4.ip_forward'")
             .build();
 
-    private final HostRoot root;
-
     public SystemControlsTable(HostRoot root) {
-        this.root = root;
-    }
-
-    @Override
-    public TableSpec spec() {
-        return SPEC;
+        super(root, SPEC);
     }
 
     @Override

@@ -5,7 +5,6 @@ import dev.hostquery.api.ColumnType;
 import dev.hostquery.api.QueryContext;
 import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
-import dev.hostquery.api.Table;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
 import java.util.HashSet;
@@ -15,7 +14,7 @@ import java.util.Set;
 /**
  * {@code system_info}: Host identity and hardware: host name (/proc/sys/kernel/hostname), CPU (/proc/cpuinfo), memory (/proc/meminfo) and the DMI data in /sys/class/dmi/id (serials and UUID need root).
  */
-public final class SystemInfoTable implements Table {
+public final class SystemInfoTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("system_info")
             .description("Host identity and hardware: host name (/proc/sys/kernel/hostname), CPU (/proc/cpuinfo), memory (/proc/meminfo) and the DMI data in /sys/class/dmi/id (serials and UUID need root).")
             .column("hostname", ColumnType.TEXT, "Host name")
@@ -41,20 +40,8 @@ public final class SystemInfoTable implements Table {
             .example("SELECT hostname, cpu_brand, physical_memory FROM system_info")
             .build();
 
-    private final HostRoot root;
-
     public SystemInfoTable(HostRoot root) {
-        this.root = root;
-    }
-
-    @Override
-    public TableSpec spec() {
-        return SPEC;
-    }
-
-    @Override
-    public boolean streams() {
-        return false;
+        super(root, SPEC, false);
     }
 
     @Override

@@ -5,7 +5,6 @@ import dev.hostquery.api.ColumnType;
 import dev.hostquery.api.QueryContext;
 import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
-import dev.hostquery.api.Table;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
 import java.time.Instant;
@@ -19,7 +18,7 @@ import java.util.Locale;
 /**
  * {@code time}: The current time: calendar fields in UTC, the Unix time, and the host's time zone.
  */
-public final class TimeTable implements Table {
+public final class TimeTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("time")
             .description("The current time: calendar fields in UTC, the Unix time, and the host's time zone.")
             .column("weekday", ColumnType.TEXT, "Day of the week, UTC")
@@ -38,20 +37,8 @@ public final class TimeTable implements Table {
             .example("SELECT unix_time, iso_8601 FROM time")
             .build();
 
-    private final HostRoot root;
-
     public TimeTable(HostRoot root) {
-        this.root = root;
-    }
-
-    @Override
-    public TableSpec spec() {
-        return SPEC;
-    }
-
-    @Override
-    public boolean streams() {
-        return false;
+        super(root, SPEC, false);
     }
 
     @Override

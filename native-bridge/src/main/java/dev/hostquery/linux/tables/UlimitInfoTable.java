@@ -5,7 +5,6 @@ import dev.hostquery.api.ColumnType;
 import dev.hostquery.api.QueryContext;
 import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
-import dev.hostquery.api.Table;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
 import java.util.Map;
@@ -13,7 +12,7 @@ import java.util.Map;
 /**
  * {@code ulimit_info}: Resource limits (getrlimit(2)) of the hostquery process, from /proc/self/limits.
  */
-public final class UlimitInfoTable implements Table {
+public final class UlimitInfoTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("ulimit_info")
             .description("Resource limits (getrlimit(2)) of the hostquery process, from /proc/self/limits.")
             .column("type", ColumnType.TEXT, "Resource: cpu, fsize, data, stack, core, rss, nproc, nofile, memlock, as, locks, sigpending, msgqueue, nice, rtprio, rttime")
@@ -22,20 +21,8 @@ public final class UlimitInfoTable implements Table {
             .example("SELECT soft_limit, hard_limit FROM ulimit_info WHERE type = 'nofile'")
             .build();
 
-    private final HostRoot root;
-
     public UlimitInfoTable(HostRoot root) {
-        this.root = root;
-    }
-
-    @Override
-    public TableSpec spec() {
-        return SPEC;
-    }
-
-    @Override
-    public boolean streams() {
-        return false;
+        super(root, SPEC, false);
     }
 
     @Override

@@ -5,14 +5,13 @@ import dev.hostquery.api.ColumnType;
 import dev.hostquery.api.QueryContext;
 import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
-import dev.hostquery.api.Table;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
 
 /**
  * {@code uptime}: Time since boot, from /proc/uptime.
  */
-public final class UptimeTable implements Table {
+public final class UptimeTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("uptime")
             .description("Time since boot, from /proc/uptime.")
             .column("days", ColumnType.INTEGER, "Whole days")
@@ -23,20 +22,8 @@ public final class UptimeTable implements Table {
             .example("SELECT total_seconds FROM uptime")
             .build();
 
-    private final HostRoot root;
-
     public UptimeTable(HostRoot root) {
-        this.root = root;
-    }
-
-    @Override
-    public TableSpec spec() {
-        return SPEC;
-    }
-
-    @Override
-    public boolean streams() {
-        return false;
+        super(root, SPEC, false);
     }
 
     @Override

@@ -5,7 +5,6 @@ import dev.hostquery.api.ColumnType;
 import dev.hostquery.api.QueryContext;
 import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
-import dev.hostquery.api.Table;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
 import java.util.LinkedHashSet;
@@ -15,7 +14,7 @@ import java.util.Set;
 /**
  * {@code user_groups}: Group memberships: each user's primary group from /etc/passwd and every supplementary group that lists the user in /etc/group.
  */
-public final class UserGroupsTable implements Table {
+public final class UserGroupsTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("user_groups")
             .description("Group memberships: each user's primary group from /etc/passwd and every supplementary group that lists the user in /etc/group.")
             .column("uid", ColumnType.BIGINT, "User ID", ColumnFlag.INDEX, ColumnFlag.OPTIMIZED)
@@ -23,15 +22,8 @@ public final class UserGroupsTable implements Table {
             .example("SELECT u.username, g.groupname FROM user_groups ug JOIN users u USING (uid) JOIN groups g USING (gid)")
             .build();
 
-    private final HostRoot root;
-
     public UserGroupsTable(HostRoot root) {
-        this.root = root;
-    }
-
-    @Override
-    public TableSpec spec() {
-        return SPEC;
+        super(root, SPEC);
     }
 
     @Override

@@ -5,7 +5,6 @@ import dev.hostquery.api.ColumnType;
 import dev.hostquery.api.QueryContext;
 import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
-import dev.hostquery.api.Table;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
 import java.nio.ByteBuffer;
@@ -15,7 +14,7 @@ import java.util.Base64;
 /**
  * {@code user_ssh_keys}: Private SSH keys in the ~/.ssh directory of every home directory in /etc/passwd: type, size and whether a passphrase protects them. The key material is never returned.
  */
-public final class UserSshKeysTable implements Table {
+public final class UserSshKeysTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("user_ssh_keys")
             .description("Private SSH keys in the ~/.ssh directory of every home directory in /etc/passwd: type, size and whether a passphrase protects them. The key material is never returned.")
             .column("uid", ColumnType.BIGINT, "Owner of the home directory", ColumnFlag.ADDITIONAL, ColumnFlag.OPTIMIZED)
@@ -29,15 +28,8 @@ public final class UserSshKeysTable implements Table {
             .example("SELECT u.username, k.path FROM user_ssh_keys k JOIN users u USING (uid) WHERE k.encrypted = 0")
             .build();
 
-    private final HostRoot root;
-
     public UserSshKeysTable(HostRoot root) {
-        this.root = root;
-    }
-
-    @Override
-    public TableSpec spec() {
-        return SPEC;
+        super(root, SPEC);
     }
 
     @Override

@@ -5,14 +5,13 @@ import dev.hostquery.api.ColumnType;
 import dev.hostquery.api.QueryContext;
 import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
-import dev.hostquery.api.Table;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
 
 /**
  * {@code users}: Local user accounts from /etc/passwd.
  */
-public final class UsersTable implements Table {
+public final class UsersTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("users")
             .description("Local user accounts from /etc/passwd.")
             .column("uid", ColumnType.BIGINT, "User ID", ColumnFlag.INDEX)
@@ -30,15 +29,8 @@ public final class UsersTable implements Table {
             .example("SELECT * FROM users WHERE uid = 0")
             .build();
 
-    private final HostRoot root;
-
     public UsersTable(HostRoot root) {
-        this.root = root;
-    }
-
-    @Override
-    public TableSpec spec() {
-        return SPEC;
+        super(root, SPEC);
     }
 
     @Override
