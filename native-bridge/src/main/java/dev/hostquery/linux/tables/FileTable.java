@@ -28,7 +28,7 @@ public final class FileTable extends LinuxTable {
             .column("mode", ColumnType.TEXT, "Permission bits in octal, e.g. 0644")
             .column("device", ColumnType.BIGINT, "ID of the device holding the file (st_dev)")
             .column("size", ColumnType.BIGINT, "Size in bytes")
-            .column("block_size", ColumnType.INTEGER, "Preferred I/O block size: not read, NULL")
+            .column("block_size", ColumnType.INTEGER, "Preferred I/O block size of the file system holding the file (statvfs(3) f_bsize), bytes")
             .column("atime", ColumnType.BIGINT, "Last access, seconds since the epoch")
             .column("mtime", ColumnType.BIGINT, "Last modification, seconds since the epoch")
             .column("ctime", ColumnType.BIGINT, "Last status change, seconds since the epoch")
@@ -73,7 +73,7 @@ public final class FileTable extends LinuxTable {
                     .set("filename", normalized.substring(slash + 1)).set("inode", (Long) a.get("ino"))
                     .set("uid", Integer.toUnsignedLong((Integer) a.get("uid"))).set("gid", Integer.toUnsignedLong((Integer) a.get("gid")))
                     .set("mode", String.format("%04o", mode & 07777)).set("device", (Long) a.get("dev"))
-                    .set("size", (Long) a.get("size")).set("block_size", null)
+                    .set("size", (Long) a.get("size")).set("block_size", context.isUsed("block_size") ? blockSize(file) : null)
                     .set("atime", seconds(a.get("lastAccessTime"))).set("mtime", seconds(a.get("lastModifiedTime")))
                     .set("ctime", seconds(a.get("ctime"))).set("btime", birth(a))
                     .set("hard_links", (Integer) a.get("nlink")).set("symlink", type.equals("symlink") ? 1 : 0)
@@ -82,6 +82,12 @@ public final class FileTable extends LinuxTable {
                 return;
             }
         }
+    }
+
+    /** f_bsize of statvfs(3) for the file's file system; null when the call fails (a dangling link, say). */
+    private static Long blockSize(Path file) {
+        com.sun.jna.platform.linux.LibC.Statvfs vfs = new com.sun.jna.platform.linux.LibC.Statvfs();
+        return com.sun.jna.platform.linux.LibC.INSTANCE.statvfs(file.toString(), vfs) == 0 ? vfs.f_bsize.longValue() : null;
     }
 
     /** The file type of st_mode (inode(7)). */

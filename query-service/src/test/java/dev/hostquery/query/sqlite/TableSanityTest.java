@@ -116,6 +116,7 @@ class TableSanityTest {
             Map<String, Object> passwd = find(rows, "path", "/etc/passwd");
             assertThat((Long) passwd.get("size")).isPositive();
             assertThat(passwd.get("type")).isEqualTo("regular");
+            assertThat((Long) passwd.get("block_size")).isPositive();
             assertThat((Long) passwd.get("mtime")).isBetween(0L, NOW + 60);
             assertThat(find(rows, "path", "/etc").get("type")).isEqualTo("directory");
         });
