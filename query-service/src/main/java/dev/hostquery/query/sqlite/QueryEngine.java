@@ -36,7 +36,8 @@ public final class QueryEngine implements AutoCloseable {
      * @param tables         the tables to offer; a table's aliases are registered too
      * @param connections    size of the connection pool: how many queries run at once
      * @param limits         the server's per-query limits (requests may lower them)
-     * @param heapLimitBytes hard limit on all memory SQLite allocates in this process; 0 for none
+     * @param heapLimitBytes hard limit on all memory SQLite allocates in this process; 0 for none. The limit is
+     *                       process-wide (sqlite3_hard_heap_limit64): the engine built last sets it
      * @throws IllegalStateException when the system SQLite is older than 3.38 or cannot be loaded
      */
     public QueryEngine(List<Table> tables, int connections, QueryLimits limits, long heapLimitBytes) {
@@ -138,11 +139,9 @@ public final class QueryEngine implements AutoCloseable {
     private static void run(SqliteConnection connection, String sql, QueryLimits limits, QueryState state,
             ResultHandler handler) {
         MemorySegment stmt = connection.takeStatement(sql);
-        boolean reusable = stmt != null;
         try {
             if (stmt == null) {
                 stmt = prepare(connection, sql, state);
-                reusable = true;
             }
             step(connection, stmt, limits, state, handler);
         } catch (QueryException e) {
@@ -150,8 +149,8 @@ public final class QueryEngine implements AutoCloseable {
         } catch (Throwable t) {
             throw new QueryException(ErrorCode.INTERNAL, "internal error: " + t);
         } finally {
-            if (stmt != null && reusable) {
-                connection.keepStatement(sql, stmt);
+            if (stmt != null) {
+                connection.keepStatement(sql, stmt); // a prepared statement stays valid after an error in step
             }
         }
     }

@@ -26,11 +26,13 @@ class QueryEngineTest {
     static final GeneratedTable GENERATED = new GeneratedTable(2_000);
     static final EchoTable ECHO = new EchoTable();
     static final EndlessTable ENDLESS = new EndlessTable();
+    /** SQLite's heap limit is process-wide: every engine of this class sets the same one. */
+    static final long HEAP_LIMIT = 256L << 20;
     static QueryEngine engine;
 
     @BeforeAll
     static void start() {
-        engine = new QueryEngine(List.of(GENERATED, ECHO, ENDLESS), 3, new QueryLimits(2_000, 100_000, 64 << 20), 256L << 20);
+        engine = new QueryEngine(List.of(GENERATED, ECHO, ENDLESS), 3, new QueryLimits(2_000, 100_000, 64 << 20), HEAP_LIMIT);
     }
 
     @AfterAll
@@ -170,6 +172,23 @@ class QueryEngineTest {
             for (Future<Long> f : results) {
                 assertThat(f.get()).isEqualTo(2_000L * 2_001 / 2);
             }
+        }
+    }
+
+    @Test
+    void reportsBusyWhenNoConnectionFreesUpInTime() throws Exception {
+        try (QueryEngine single = new QueryEngine(List.of(ENDLESS), 1, new QueryLimits(5_000, 1_000, 1 << 20), HEAP_LIMIT);
+                ExecutorService pool = Executors.newSingleThreadExecutor()) {
+            single.limits();
+            Future<?> holder = pool.submit(() -> single.query("SELECT count(*) FROM endless", new QueryLimits(1_500, 0, 0)));
+            Thread.sleep(300);
+            assertThatThrownBy(() -> single.query("SELECT 1", new QueryLimits(100, 0, 0)))
+                    .isInstanceOfSatisfying(QueryException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.BUSY);
+                        assertThat(e.getMessage()).contains("1 query connections stayed busy for 100 ms");
+                    });
+            assertThatThrownBy(holder::get).hasCauseInstanceOf(QueryException.class);
+            assertThat(single.query("SELECT 1", QueryLimits.NONE_REQUESTED).rows()).hasSize(1);
         }
     }
 
