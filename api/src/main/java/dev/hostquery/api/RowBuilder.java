@@ -42,11 +42,16 @@ public final class RowBuilder {
         return i == null ? null : row[i];
     }
 
-    /** Sends the row to the sink and starts a new, empty one. Returns what the sink returned. */
-    public boolean emit(RowSink sink) {
+    /** Returns the row and starts a new, empty one. */
+    public Object[] build() {
         Object[] done = row;
         row = new Object[done.length];
-        return sink.accept(done);
+        return done;
+    }
+
+    /** Sends the row to the sink and starts a new, empty one. Returns what the sink returned. */
+    public boolean emit(RowSink sink) {
+        return sink.accept(build());
     }
 
     private Object coerce(ColumnSpec column, Object value) {

@@ -35,7 +35,6 @@ public final class AptSourcesTable extends LinuxTable {
 
     @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
-
         RowBuilder row = new RowBuilder(SPEC);
         List<String> files = new ArrayList<>();
         files.add("/etc/apt/sources.list");

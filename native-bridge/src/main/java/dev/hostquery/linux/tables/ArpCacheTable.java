@@ -27,7 +27,6 @@ public final class ArpCacheTable extends LinuxTable {
 
     @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
-
         RowBuilder row = new RowBuilder(SPEC);
         for (String line : root.lines("/proc/net/arp")) {
             String[] f = Values.fields(line);

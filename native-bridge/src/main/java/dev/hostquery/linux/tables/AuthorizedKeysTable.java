@@ -32,7 +32,6 @@ public final class AuthorizedKeysTable extends LinuxTable {
 
     @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
-
         RowBuilder row = new RowBuilder(SPEC);
         for (Accounts.User u : Accounts.users(root, context)) {
             for (String name : new String[] {"authorized_keys", "authorized_keys2"}) {

@@ -35,7 +35,6 @@ public final class BlockDevicesTable extends LinuxTable {
 
     @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
-
         RowBuilder row = new RowBuilder(SPEC);
         for (String disk : root.list("/sys/block").stream().sorted().toList()) {
             String base = "/sys/block/" + disk;

@@ -34,7 +34,6 @@ public final class CrontabTable extends LinuxTable {
 
     @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
-
         RowBuilder row = new RowBuilder(SPEC);
         List<String> files = new ArrayList<>();
         files.add("/etc/crontab");

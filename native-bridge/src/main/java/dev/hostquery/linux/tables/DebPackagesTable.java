@@ -41,7 +41,6 @@ public final class DebPackagesTable extends LinuxTable {
 
     @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
-
         RowBuilder row = new RowBuilder(SPEC);
         Set<String> admindirs = context.textEquals("admindir").orElse(Set.of("/var/lib/dpkg"));
         for (String admindir : admindirs) {

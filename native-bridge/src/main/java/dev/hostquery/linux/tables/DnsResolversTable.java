@@ -31,7 +31,6 @@ public final class DnsResolversTable extends LinuxTable {
 
     @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
-
         RowBuilder row = new RowBuilder(SPEC);
         Map<String, Long> ids = new HashMap<>();
         for (String line : root.lines("/etc/resolv.conf")) {

@@ -27,7 +27,6 @@ public final class EtcHostsTable extends LinuxTable {
 
     @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
-
         RowBuilder row = new RowBuilder(SPEC);
         for (String line : root.lines("/etc/hosts")) {
             String[] f = Values.fields(stripComment(line));

@@ -27,7 +27,6 @@ public final class EtcProtocolsTable extends LinuxTable {
 
     @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
-
         RowBuilder row = new RowBuilder(SPEC);
         for (String line : root.lines("/etc/protocols")) {
             String[] parsed = EtcServicesTable.parseLine(line);

@@ -28,7 +28,6 @@ public final class EtcServicesTable extends LinuxTable {
 
     @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
-
         RowBuilder row = new RowBuilder(SPEC);
         for (String line : root.lines("/etc/services")) {
             String[] parsed = parseLine(line);

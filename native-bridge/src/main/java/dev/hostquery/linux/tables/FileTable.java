@@ -51,7 +51,6 @@ public final class FileTable extends LinuxTable {
 
     @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
-
         RowBuilder row = new RowBuilder(SPEC);
         for (String path : FilePatterns.paths(root, context)) {
             Map<String, Object> a;

@@ -29,7 +29,6 @@ public final class GroupsTable extends LinuxTable {
 
     @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
-
         RowBuilder row = new RowBuilder(SPEC);
         Optional<Set<Long>> gids = context.integerEquals("gid");
         for (Accounts.Group g : Accounts.groups(root)) {

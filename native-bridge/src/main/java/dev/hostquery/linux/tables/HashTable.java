@@ -6,12 +6,10 @@ import dev.hostquery.api.QueryContext;
 import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
 import dev.hostquery.api.TableSpec;
+import dev.hostquery.linux.FileDigests;
 import dev.hostquery.linux.HostRoot;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 
 /**
  * {@code hash}: MD5, SHA-1 and SHA-256 digests of the regular files the query names (path =, IN, LIKE; or directory =), computed in one read of each file.
@@ -37,7 +35,6 @@ public final class HashTable extends LinuxTable {
 
     @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
-
         RowBuilder row = new RowBuilder(SPEC);
         boolean md5 = context.isUsed("md5");
         boolean sha1 = context.isUsed("sha1");
@@ -47,7 +44,7 @@ public final class HashTable extends LinuxTable {
             if (!Files.isRegularFile(file)) {
                 continue;
             }
-            String[] digests = digest(file, md5, sha1, sha256);
+            String[] digests = FileDigests.digest(file, md5, sha1, sha256);
             if (digests == null) {
                 continue;
             }
@@ -58,28 +55,5 @@ public final class HashTable extends LinuxTable {
                 return;
             }
         }
-    }
-
-    /** The wanted digests of a file in one pass, as hex ({md5, sha1, sha256}, null where not wanted); null if unreadable. */
-    static String[] digest(Path file, boolean md5, boolean sha1, boolean sha256) throws java.security.NoSuchAlgorithmException {
-        MessageDigest[] digests = {md5 ? MessageDigest.getInstance("MD5") : null, sha1 ? MessageDigest.getInstance("SHA-1") : null,
-            sha256 ? MessageDigest.getInstance("SHA-256") : null};
-        byte[] buffer = new byte[64 * 1024];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                for (MessageDigest d : digests) {
-                    if (d != null) {
-                        d.update(buffer, 0, n);
-                    }
-                }
-            }
-        } catch (java.io.IOException e) {
-            return null;
-        }
-        String[] hex = new String[3];
-        for (int i = 0; i < 3; i++) {
-            hex[i] = digests[i] == null ? null : HexFormat.of().formatHex(digests[i].digest());
-        }
-        return hex;
     }
 }

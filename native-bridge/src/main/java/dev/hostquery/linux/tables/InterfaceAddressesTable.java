@@ -34,7 +34,6 @@ public final class InterfaceAddressesTable extends LinuxTable {
 
     @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
-
         RowBuilder row = new RowBuilder(SPEC);
         for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
             for (InterfaceAddress a : nif.getInterfaceAddresses()) {

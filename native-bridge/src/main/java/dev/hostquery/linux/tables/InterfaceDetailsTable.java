@@ -41,7 +41,6 @@ public final class InterfaceDetailsTable extends LinuxTable {
 
     @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
-
         RowBuilder row = new RowBuilder(SPEC);
         for (String name : root.list("/sys/class/net").stream().sorted().toList()) {
             String base = "/sys/class/net/" + name + "/";

@@ -29,7 +29,6 @@ public final class KernelInfoTable extends LinuxTable {
 
     @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
-
         String cmdline = root.value("/proc/cmdline").orElse("");
         String image = "";
         String device = "";

@@ -28,7 +28,6 @@ public final class KernelModulesTable extends LinuxTable {
 
     @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
-
         RowBuilder row = new RowBuilder(SPEC);
         for (String line : root.lines("/proc/modules")) {
             String[] f = Values.fields(line);

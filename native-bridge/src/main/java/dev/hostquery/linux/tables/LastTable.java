@@ -30,7 +30,6 @@ public final class LastTable extends LinuxTable {
 
     @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
-
         RowBuilder row = new RowBuilder(SPEC);
         for (Utmp.Entry e : Utmp.parse(root.readBytes("/var/log/wtmp").orElse(new byte[0]))) {
             if (e.type() != 1 && e.type() != 2 && e.type() != 7 && e.type() != 8) {

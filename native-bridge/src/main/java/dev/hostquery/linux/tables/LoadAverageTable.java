@@ -25,7 +25,6 @@ public final class LoadAverageTable extends LinuxTable {
 
     @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
-
         String[] f = Values.fields(root.value("/proc/loadavg").orElse(""));
         RowBuilder row = new RowBuilder(SPEC);
         String[] periods = {"1m", "5m", "15m"};

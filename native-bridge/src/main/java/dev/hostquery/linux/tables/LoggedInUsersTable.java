@@ -29,7 +29,6 @@ public final class LoggedInUsersTable extends LinuxTable {
 
     @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
-
         RowBuilder row = new RowBuilder(SPEC);
         byte[] data = root.readBytes("/run/utmp").or(() -> root.readBytes("/var/run/utmp")).orElse(new byte[0]);
         for (Utmp.Entry e : Utmp.parse(data)) {

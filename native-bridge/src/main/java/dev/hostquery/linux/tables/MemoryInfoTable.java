@@ -34,7 +34,6 @@ public final class MemoryInfoTable extends LinuxTable {
 
     @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
-
         Map<String, String> m = ProcessesTable.parseStatus(root.read("/proc/meminfo").orElse(""));
         if (m.isEmpty()) {
             return;

@@ -38,7 +38,6 @@ public final class MountsTable extends LinuxTable {
 
     @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
-
         RowBuilder row = new RowBuilder(SPEC);
         boolean sizes = context.isUsed("blocks_size") || context.isUsed("blocks") || context.isUsed("blocks_free")
                 || context.isUsed("blocks_available") || context.isUsed("inodes") || context.isUsed("inodes_free");

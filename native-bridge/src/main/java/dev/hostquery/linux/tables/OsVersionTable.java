@@ -37,7 +37,6 @@ public final class OsVersionTable extends LinuxTable {
 
     @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
-
         Map<String, String> release = parseOsRelease(root.read("/etc/os-release").or(() -> root.read("/usr/lib/os-release")).orElse(""));
         String[] numbers = release.getOrDefault("VERSION_ID", "").split("\\.");
         new RowBuilder(SPEC).set("name", release.get("NAME")).set("version", release.get("VERSION"))

@@ -27,7 +27,6 @@ public final class ProcessEnvsTable extends LinuxTable {
 
     @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
-
         RowBuilder row = new RowBuilder(SPEC);
         for (long pid : Procs.pids(root, context, "pid")) {
             byte[] environ = root.readBytes("/proc/" + pid + "/environ").orElse(null);

@@ -33,7 +33,6 @@ public final class ProcessMemoryMapTable extends LinuxTable {
 
     @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
-
         RowBuilder row = new RowBuilder(SPEC);
         for (long pid : Procs.pids(root, context, "pid")) {
             for (String line : root.lines("/proc/" + pid + "/maps")) {

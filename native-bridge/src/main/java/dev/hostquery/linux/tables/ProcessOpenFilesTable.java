@@ -26,7 +26,6 @@ public final class ProcessOpenFilesTable extends LinuxTable {
 
     @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
-
         RowBuilder row = new RowBuilder(SPEC);
         for (long pid : Procs.pids(root, context, "pid")) {
             for (String fd : root.list("/proc/" + pid + "/fd")) {

@@ -35,7 +35,6 @@ public final class ProcessOpenSocketsTable extends LinuxTable {
 
     @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
-
         RowBuilder row = new RowBuilder(SPEC);
         new Sockets(root).forEachOwned(Procs.pids(root, context, "pid"), o -> {
             Sockets.Entry s = o.socket();

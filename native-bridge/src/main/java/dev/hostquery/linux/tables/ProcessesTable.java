@@ -54,7 +54,6 @@ public final class ProcessesTable extends LinuxTable {
 
     @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
-
         RowBuilder row = new RowBuilder(SPEC);
         Long boot = context.isUsed("start_time") ? Procs.bootTime(root) : null;
         boolean needStatus = context.isUsed("uid") || context.isUsed("gid") || context.isUsed("euid") || context.isUsed("egid")

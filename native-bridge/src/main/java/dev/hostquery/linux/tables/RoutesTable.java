@@ -35,7 +35,6 @@ public final class RoutesTable extends LinuxTable {
 
     @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
-
         RowBuilder row = new RowBuilder(SPEC);
         List<Object[]> routes = new ArrayList<>(parseRoute(root.read("/proc/net/route").orElse("")));
         routes.addAll(parseIpv6Route(root.read("/proc/net/ipv6_route").orElse("")));

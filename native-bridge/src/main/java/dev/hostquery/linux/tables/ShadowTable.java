@@ -35,7 +35,6 @@ public final class ShadowTable extends LinuxTable {
 
     @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
-
         RowBuilder row = new RowBuilder(SPEC);
         Optional<Set<String>> names = context.textEquals("username");
         for (String line : root.lines("/etc/shadow")) {

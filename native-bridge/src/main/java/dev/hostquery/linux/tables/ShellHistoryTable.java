@@ -29,7 +29,6 @@ public final class ShellHistoryTable extends LinuxTable {
 
     @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
-
         RowBuilder row = new RowBuilder(SPEC);
         for (Accounts.User u : Accounts.users(root, context)) {
             for (String name : new String[] {".bash_history", ".zsh_history", ".sh_history", ".history"}) {

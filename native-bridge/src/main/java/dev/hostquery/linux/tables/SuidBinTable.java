@@ -36,7 +36,6 @@ public final class SuidBinTable extends LinuxTable {
 
     @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
-
         RowBuilder row = new RowBuilder(SPEC);
         Map<Long, String> users = new HashMap<>();
         Accounts.users(root).forEach(u -> users.putIfAbsent(u.uid(), u.name()));

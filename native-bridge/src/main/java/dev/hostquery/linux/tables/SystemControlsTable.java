@@ -37,7 +37,6 @@ public final class SystemControlsTable extends LinuxTable {
 
     @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
-
         RowBuilder row = new RowBuilder(SPEC);
         Map<String, String> configured = new HashMap<>();
         configured.putAll(parseSysctlConf(root.read("/etc/sysctl.conf").orElse("")));

@@ -46,7 +46,6 @@ public final class SystemInfoTable extends LinuxTable {
 
     @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
-
         RowBuilder row = new RowBuilder(SPEC);
         String hostname = root.value("/proc/sys/kernel/hostname").orElse(null);
         String dmi = "/sys/class/dmi/id/";

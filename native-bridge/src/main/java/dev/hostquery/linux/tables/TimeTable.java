@@ -43,7 +43,6 @@ public final class TimeTable extends LinuxTable {
 
     @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
-
         Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         ZonedDateTime utc = now.atZone(ZoneOffset.UTC);
         String iso = DateTimeFormatter.ISO_INSTANT.format(now);

@@ -27,7 +27,6 @@ public final class UlimitInfoTable extends LinuxTable {
 
     @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
-
         RowBuilder row = new RowBuilder(SPEC);
         for (String line : root.lines("/proc/self/limits")) {
             for (Map.Entry<String, String> e : LIMITS.entrySet()) {

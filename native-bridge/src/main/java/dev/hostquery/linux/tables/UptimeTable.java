@@ -28,7 +28,6 @@ public final class UptimeTable extends LinuxTable {
 
     @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
-
         String[] f = Values.fields(root.value("/proc/uptime").orElse(""));
         if (f.length == 0) {
             return;

@@ -28,7 +28,6 @@ public final class UserGroupsTable extends LinuxTable {
 
     @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
-
         RowBuilder row = new RowBuilder(SPEC);
         List<Accounts.Group> groups = Accounts.groups(root);
         for (Accounts.User u : Accounts.users(root, context)) {

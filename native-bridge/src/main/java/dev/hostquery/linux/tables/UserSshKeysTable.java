@@ -34,7 +34,6 @@ public final class UserSshKeysTable extends LinuxTable {
 
     @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
-
         RowBuilder row = new RowBuilder(SPEC);
         for (Accounts.User u : Accounts.users(root, context)) {
             String dir = (u.home() + "/.ssh").replace("//", "/");

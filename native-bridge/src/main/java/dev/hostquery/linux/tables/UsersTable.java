@@ -35,7 +35,6 @@ public final class UsersTable extends LinuxTable {
 
     @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
-
         RowBuilder row = new RowBuilder(SPEC);
         for (Accounts.User u : Accounts.users(root, context)) {
             row.set("uid", u.uid()).set("gid", u.gid()).set("uid_signed", (long) (int) u.uid())
