@@ -14,16 +14,19 @@ import java.util.List;
 
 /**
  * The packaged hostquery application (quarkus-run.jar) started as a child process on a free loopback port,
- * for black-box tests and the benchmark. {@link #close()} stops it with SIGTERM, then SIGKILL after 10 s.
+ * with a fresh event store in a temporary directory, for black-box tests and the benchmark. {@link #close()}
+ * stops it with SIGTERM, then SIGKILL after 10 s, and removes the store.
  */
 public final class ServiceProcess implements AutoCloseable {
     private final Process process;
     private final int port;
     private final long startNanos;
     private final Path log;
+    private final Path store;
     private long healthyNanos = -1;
 
-    private ServiceProcess(Process process, int port, long startNanos, Path log) {
+    private ServiceProcess(Process process, int port, long startNanos, Path log, Path store) {
+        this.store = store;
         this.process = process;
         this.port = port;
         this.startNanos = startNanos;
@@ -47,17 +50,19 @@ public final class ServiceProcess implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
+        Path store = Files.createTempDirectory("hostquery-events-");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("--enable-native-access=ALL-UNNAMED");
         command.add("-Dquarkus.http.port=" + port);
+        command.add("-Dhostquery.events.store-path=" + store);
         command.addAll(List.of(options));
         command.add("-jar");
         command.add(jar().toString());
         Path log = Files.createTempFile("hostquery-", ".log");
         long start = System.nanoTime();
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        return new ServiceProcess(process, port, start, log);
+        return new ServiceProcess(process, port, start, log, store);
     }
 
     /** Waits until /q/health/ready answers 200; returns the time from start to healthy, milliseconds. */
@@ -121,5 +126,13 @@ public final class ServiceProcess implements AutoCloseable {
             process.destroyForcibly().waitFor();
         }
         Files.deleteIfExists(log);
+        try (var files = Files.walk(store)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    /** The event store directory this process uses (a fresh temporary one). */
+    public Path store() {
+        return store;
     }
 }

@@ -1,5 +1,7 @@
 package dev.hostquery.query.config;
 
+import dev.hostquery.api.Table;
+import dev.hostquery.events.framework.EventManager;
 import dev.hostquery.linux.HostRoot;
 import dev.hostquery.linux.LinuxTables;
 import dev.hostquery.query.catalog.Catalog;
@@ -11,6 +13,9 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /** Builds the catalog and the query engine from {@link HostqueryConfig} at start, and closes the engine at stop. */
@@ -20,12 +25,20 @@ public class EngineProducer {
 
     @Produces
     @Singleton
-    Catalog catalog(HostqueryConfig config) {
+    HostRoot hostRoot(HostqueryConfig config) {
         Path root = Path.of(config.hostRoot());
         if (!Files.isDirectory(root)) {
             throw new IllegalStateException("hostquery.host-root '" + root + "' is not a directory");
         }
-        return new Catalog(LinuxTables.all(new HostRoot(root)));
+        return new HostRoot(root);
+    }
+
+    @Produces
+    @Singleton
+    Catalog catalog(HostRoot root, Optional<EventManager> events) {
+        List<Table> tables = new ArrayList<>(LinuxTables.all(root));
+        events.ifPresent(manager -> tables.addAll(manager.tables()));
+        return new Catalog(tables);
     }
 
     @Produces

@@ -13,6 +13,54 @@ public interface HostqueryConfig {
 
     Query query();
 
+    Events events();
+
+    /** Event capture and subscriptions. */
+    interface Events {
+        /** Capture events at all; false leaves out the *_events tables and subscriptions. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Directory of the RocksDB event store; created when missing. One service per directory. */
+        @WithDefault("${user.home}/.hostquery/events")
+        String storePath();
+
+        /** Events older than this expire. */
+        @WithDefault("1h")
+        Duration maxAge();
+
+        /** Most events kept per table; the oldest beyond it expire. */
+        @WithDefault("100000")
+        long maxEvents();
+
+        /** How often expiry runs in the background. */
+        @WithDefault("5s")
+        Duration expiryInterval();
+
+        FileEvents file();
+
+        ProcessEvents process();
+    }
+
+    /** file_events: what inotify watches. */
+    interface FileEvents {
+        /** Category name to path patterns (osquery's: /etc/%% recursive, /etc/% one level); none by default. */
+        java.util.Map<String, java.util.List<String>> paths();
+
+        /** Paths or patterns whose changes are ignored. */
+        java.util.Optional<java.util.List<String>> excludePaths();
+
+        /** Categories whose created and updated files are hashed (MD5, SHA-1, SHA-256). */
+        java.util.Optional<java.util.List<String>> hashCategories();
+    }
+
+    /** process_events: which backend feeds it. */
+    interface ProcessEvents {
+        /** proc_connector (netlink process connector, needs root) or none. */
+        @WithDefault("proc_connector")
+        String backend();
+    }
+
     interface Query {
         /** SQLite connections, i.e. queries that run at once. */
         @WithDefault("8")

@@ -1,0 +1,167 @@
+package dev.hostquery.query.events;
+
+import dev.hostquery.api.TableSpec;
+import dev.hostquery.events.framework.EventManager;
+import dev.hostquery.events.store.EventStore;
+import dev.hostquery.events.tables.EventTable;
+import dev.hostquery.linux.HostRoot;
+import dev.hostquery.query.catalog.Catalog;
+import dev.hostquery.query.sqlite.ErrorCode;
+import dev.hostquery.query.sqlite.QueryEngine;
+import dev.hostquery.query.sqlite.QueryException;
+import dev.hostquery.query.sqlite.QueryLimits;
+import dev.hostquery.query.sqlite.QueryResult;
+import dev.hostquery.query.sqlite.ResultColumn;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Live subscriptions to an evented table, shared by gRPC {@code Subscribe} and the SSE endpoint.
+ *
+ * <p>Every subscription reads the store by its own cursor, in ranges of at most {@value #RANGE} events, through
+ * SQL ({@code eid > a AND eid <= b AND (filter)}), so each subscriber gets every matching event and a slow one
+ * only falls behind: capture never waits for it. When events it still needed have expired, it is told how many
+ * it lost and continues from the oldest stored event.
+ */
+@ApplicationScoped
+public class Subscriptions {
+    static final int RANGE = 1_000;
+    private static final Duration WAIT = Duration.ofMillis(500);
+
+    /** Where a subscription delivers; called on the subscription's thread. */
+    public interface Sink {
+        /** True once the client went away: the subscription ends. */
+        boolean cancelled();
+
+        void header(Plan plan);
+
+        void event(Plan plan, long eid, long time, Object[] values) throws Exception;
+
+        void lost(long count, long resumedAfter) throws Exception;
+    }
+
+    /**
+     * A validated subscription.
+     *
+     * @param table   evented table
+     * @param filter  SQL expression, or null
+     * @param after   eid the stream starts after
+     * @param columns result columns: visible columns, then eid
+     */
+    public record Plan(String table, String filter, long after, List<ResultColumn> columns, String node, String bootId) {
+    }
+
+    @Inject
+    QueryEngine engine;
+    @Inject
+    Catalog catalog;
+    @Inject
+    Optional<EventManager> events;
+    @Inject
+    HostRoot root;
+
+    private final ExecutorService threads = Executors.newCachedThreadPool(
+            Thread.ofPlatform().name("hostquery-subscription-", 0).daemon(true).factory());
+
+    /**
+     * Checks a subscription request: an evented table, a filter SQLite accepts, a cursor that is a number.
+     *
+     * @throws QueryException unknown_table, bad_request or sql_syntax naming what is wrong
+     */
+    public Plan plan(String table, String filter, String cursor) {
+        EventStore store = events.map(EventManager::store).orElseThrow(() -> new QueryException(ErrorCode.BAD_REQUEST,
+                "event capture is disabled on this host (hostquery.events.enabled=false)"));
+        if (table == null || table.isBlank()) {
+            throw new QueryException(ErrorCode.BAD_REQUEST, "name the evented table to subscribe to, e.g. file_events");
+        }
+        TableSpec spec = catalog.find(table).orElseThrow(() -> new QueryException(ErrorCode.UNKNOWN_TABLE,
+                "no table named '" + table + "'"));
+        if (!spec.evented() || !store.tables().contains(spec.name())) {
+            throw new QueryException(ErrorCode.BAD_REQUEST, "'" + spec.name() + "' is not an evented table; subscribe to one of "
+                    + store.tables());
+        }
+        String where = filter == null || filter.isBlank() ? null : filter;
+        String prefix = "SELECT *, eid FROM " + spec.name() + " WHERE eid < '0'" + (where == null ? "" : " AND (");
+        QueryResult probe;
+        try {
+            probe = engine.query(prefix + (where == null ? "" : where + ")"), QueryLimits.NONE_REQUESTED);
+        } catch (QueryException e) {
+            // report the error against the filter the client wrote, not the query built around it
+            String message = e.getMessage().replaceFirst(" \\(at position \\d+: .*\\)$", "");
+            int position = e.position() >= prefix.length() ? e.position() - prefix.length() : -1;
+            throw new QueryException(e.code(), "invalid filter '" + where + "': " + message, position, e.limit());
+        }
+        long after;
+        EventStore.TableStats stats = store.stats(spec.name());
+        if (cursor == null || cursor.isBlank()) {
+            after = stats.lastEid();
+        } else if (cursor.strip().equals("0")) {
+            after = stats.firstEid() > 0 ? stats.firstEid() - 1 : stats.lastEid();
+        } else {
+            try {
+                after = Long.parseLong(cursor.strip());
+            } catch (NumberFormatException e) {
+                throw new QueryException(ErrorCode.BAD_REQUEST, "cursor must be an event id (the eid of the last event received), got '"
+                        + cursor + "'");
+            }
+            if (after < 0) {
+                throw new QueryException(ErrorCode.BAD_REQUEST, "cursor must not be negative, got " + after);
+            }
+        }
+        String node = root.value("/proc/sys/kernel/hostname").orElse("");
+        String bootId = root.value("/proc/sys/kernel/random/boot_id").orElse("");
+        return new Plan(spec.name(), where, after, probe.columns(), node, bootId);
+    }
+
+    /** Runs a planned subscription on a thread of its own until the sink is cancelled or the service stops. */
+    public void start(Plan plan, Sink sink, java.util.function.Consumer<Exception> onFailure) {
+        threads.execute(() -> {
+            try {
+                run(plan, sink);
+            } catch (Exception e) {
+                onFailure.accept(e);
+            }
+        });
+    }
+
+    void run(Plan plan, Sink sink) throws Exception {
+        EventStore store = events.orElseThrow().store();
+        sink.header(plan);
+        long after = plan.after();
+        while (!sink.cancelled()) {
+            EventStore.TableStats stats = store.stats(plan.table());
+            if (stats.firstEid() > 0 && after + 1 < stats.firstEid()) {
+                long lost = stats.firstEid() - 1 - after;
+                after = stats.firstEid() - 1;
+                sink.lost(lost, after);
+            }
+            if (stats.lastEid() <= after) {
+                store.awaitAfter(plan.table(), after, WAIT);
+                continue;
+            }
+            long upto = Math.min(stats.lastEid(), after + RANGE);
+            String sql = "SELECT *, eid FROM " + plan.table() + " WHERE eid > '" + EventTable.eidText(after) + "' AND eid <= '"
+                    + EventTable.eidText(upto) + "'" + (plan.filter() == null ? "" : " AND (" + plan.filter() + ")");
+            QueryResult result = engine.query(sql, QueryLimits.NONE_REQUESTED);
+            int eid = plan.columns().size() - 1;
+            int time = plan.columns().stream().map(ResultColumn::name).toList().indexOf("time");
+            for (Object[] row : result.rows()) {
+                if (sink.cancelled()) {
+                    return;
+                }
+                sink.event(plan, Long.parseLong((String) row[eid]), time < 0 || row[time] == null ? 0 : (Long) row[time], row);
+            }
+            after = upto;
+        }
+    }
+
+    @jakarta.annotation.PreDestroy
+    void stop() {
+        threads.shutdownNow();
+    }
+}

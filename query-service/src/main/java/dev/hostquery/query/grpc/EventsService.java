@@ -1,0 +1,75 @@
+package dev.hostquery.query.grpc;
+
+import dev.hostquery.events.tables.EventTable;
+import dev.hostquery.grpc.v1.Event;
+import dev.hostquery.grpc.v1.EventsGrpc;
+import dev.hostquery.grpc.v1.LostEvents;
+import dev.hostquery.grpc.v1.SubscribeRequest;
+import dev.hostquery.grpc.v1.SubscribeResponse;
+import dev.hostquery.grpc.v1.SubscriptionHeader;
+import dev.hostquery.query.events.Subscriptions;
+import dev.hostquery.query.sqlite.QueryException;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.inject.Inject;
+
+/**
+ * {@code hostquery.v1.Events/Subscribe}. The request is checked before the stream starts; then a subscription
+ * thread sends events, waiting while the client's flow-control window is full (gRPC isReady), so a slow client
+ * holds back only its own subscription.
+ */
+@GrpcService
+public class EventsService extends EventsGrpc.EventsImplBase {
+    @Inject
+    Subscriptions subscriptions;
+
+    @Override
+    @Blocking
+    public void subscribe(SubscribeRequest request, StreamObserver<SubscribeResponse> response) {
+        ServerCallStreamObserver<SubscribeResponse> call = (ServerCallStreamObserver<SubscribeResponse>) response;
+        Subscriptions.Plan plan;
+        try {
+            plan = subscriptions.plan(request.getTable(), request.getFilter(), request.getCursor());
+        } catch (QueryException e) {
+            call.onError(GrpcErrors.of(e));
+            return;
+        }
+        subscriptions.start(plan, new Subscriptions.Sink() {
+            @Override
+            public boolean cancelled() {
+                return call.isCancelled();
+            }
+
+            @Override
+            public void header(Subscriptions.Plan p) {
+                call.onNext(SubscribeResponse.newBuilder().setHeader(SubscriptionHeader.newBuilder().setTable(p.table())
+                        .addAllColumns(QueryService.columns(p.columns())).setNode(p.node()).setBootId(p.bootId())
+                        .setCursor(EventTable.eidText(p.after()))).build());
+            }
+
+            @Override
+            public void event(Subscriptions.Plan p, long eid, long time, Object[] values) throws InterruptedException {
+                while (!call.isReady() && !call.isCancelled()) {
+                    Thread.sleep(5);
+                }
+                call.onNext(SubscribeResponse.newBuilder().setEvent(Event.newBuilder().setCursor(EventTable.eidText(eid))
+                        .setSequence(eid).setTime(time).setNode(p.node()).setBootId(p.bootId()).setRow(QueryService.row(values)))
+                        .build());
+            }
+
+            @Override
+            public void lost(long count, long resumedAfter) {
+                call.onNext(SubscribeResponse.newBuilder().setLost(LostEvents.newBuilder().setCount(count)
+                        .setResumedAfter(EventTable.eidText(resumedAfter))).build());
+            }
+        }, failure -> {
+            if (!call.isCancelled()) {
+                call.onError(failure instanceof QueryException q ? GrpcErrors.of(q)
+                        : GrpcErrors.error(Status.INTERNAL, "internal", "the subscription failed: " + failure.getMessage()));
+            }
+        });
+    }
+}
