@@ -44,13 +44,21 @@ public final class ServiceProcess implements AutoCloseable {
         return jar;
     }
 
-    /** Starts the service with extra -D options; does not wait for it. */
+    /** Starts the service with a fresh temporary event store and extra -D options; does not wait for it. */
     public static ServiceProcess start(String... options) throws IOException {
+        return start(Files.createTempDirectory("hostquery-events-"), true, options);
+    }
+
+    /** Starts the service on an existing event store, which {@link #close()} leaves in place. */
+    public static ServiceProcess startOn(Path store, String... options) throws IOException {
+        return start(store, false, options);
+    }
+
+    private static ServiceProcess start(Path store, boolean ownsStore, String... options) throws IOException {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        Path store = Files.createTempDirectory("hostquery-events-");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("--enable-native-access=ALL-UNNAMED");
@@ -62,7 +70,7 @@ public final class ServiceProcess implements AutoCloseable {
         Path log = Files.createTempFile("hostquery-", ".log");
         long start = System.nanoTime();
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        return new ServiceProcess(process, port, start, log, store);
+        return new ServiceProcess(process, port, start, log, ownsStore ? store : null);
     }
 
     /** Waits until /q/health/ready answers 200; returns the time from start to healthy, milliseconds. */
@@ -126,13 +134,17 @@ public final class ServiceProcess implements AutoCloseable {
             process.destroyForcibly().waitFor();
         }
         Files.deleteIfExists(log);
-        try (var files = Files.walk(store)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        if (store != null) {
+            try (var files = Files.walk(store)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
     }
 
-    /** The event store directory this process uses (a fresh temporary one). */
-    public Path store() {
-        return store;
+    /** Kills the service with SIGKILL and waits for it to be gone. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
     }
+
+
 }

@@ -58,17 +58,22 @@ public final class HostRoot {
 
     /** The whole file as UTF-8, or empty when it cannot be read. */
     public static Optional<String> readPath(Path file) {
-        try {
-            return Optional.of(new String(Files.readAllBytes(file), StandardCharsets.UTF_8));
-        } catch (IOException | SecurityException e) {
-            return Optional.empty();
-        }
+        return bytes(file).map(b -> new String(b, StandardCharsets.UTF_8));
     }
 
     /** The whole file as bytes, or empty when it cannot be read. */
     public Optional<byte[]> readBytes(String absolute) {
-        try {
-            return Optional.of(Files.readAllBytes(resolve(absolute)));
+        return bytes(resolve(absolute));
+    }
+
+    /**
+     * Reads a file through a stream, in reads of 8 KiB. Not Files.readAllBytes: for a file that reports size 0,
+     * as /proc files do, it reads one byte first, and integer sysctls (proc_dointvec) answer a read at offset 1
+     * with end of file, so /proc/sys/fs/inotify/max_queued_events would read as "1".
+     */
+    private static Optional<byte[]> bytes(Path file) {
+        try (var in = Files.newInputStream(file)) {
+            return Optional.of(in.readAllBytes());
         } catch (IOException | SecurityException e) {
             return Optional.empty();
         }

@@ -183,7 +183,7 @@ public final class InotifyPublisher extends EventPublisher<FileChange> {
     @Override
     protected void poll() {
         LinuxLibC.PollFd pfd = new LinuxLibC.PollFd(fd, LinuxLibC.POLLIN);
-        int ready = C.poll(pfd, 1, 200);
+        int ready = C.poll(pfd, 1, 500);
         if (ready <= 0) {
             return;
         }

@@ -142,7 +142,7 @@ public abstract class EventPublisher<E> implements AutoCloseable {
     /** Opens the OS source (a file descriptor, a socket); throws with a message naming what failed. */
     protected abstract void open() throws Exception;
 
-    /** Waits a short while (at most about 200 ms) for events and publishes what arrived. */
+    /** Waits a short while (at most about 500 ms, so that close() is prompt) for events and publishes what arrived. */
     protected abstract void poll() throws Exception;
 
     /** Closes the OS source; called once, on the reader thread, when it stops. */

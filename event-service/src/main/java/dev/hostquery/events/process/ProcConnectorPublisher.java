@@ -71,7 +71,7 @@ public final class ProcConnectorPublisher extends EventPublisher<ProcessExec> {
     @Override
     protected void poll() {
         LinuxLibC.PollFd pfd = new LinuxLibC.PollFd(fd, LinuxLibC.POLLIN);
-        if (C.poll(pfd, 1, 200) <= 0) {
+        if (C.poll(pfd, 1, 500) <= 0) {
             return;
         }
         List<ProcessExec> batch = new ArrayList<>();

@@ -103,6 +103,46 @@ class InotifyPublisherTest {
     }
 
     @Test
+    void countsQueueOverflowsAndKeepsWatching() throws Exception {
+        Path limit = Path.of("/proc/sys/fs/inotify/max_queued_events");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isWritable(limit), "lowering max_queued_events needs root");
+        String saved = HostRoot.readPath(limit).orElseThrow().strip();
+        try (EventStore store = EventStore.open(storeDir, List.of("file_events"), new EventStore.Retention(Duration.ofHours(1), 100_000),
+                Duration.ofHours(1)); EventManager manager = new EventManager(store)) {
+            InotifyPublisher publisher = new InotifyPublisher(HostRoot.system(), Map.of("tmp", List.of(dir + "/%%")), List.of());
+            manager.add(publisher, new FileEventsSubscriber(store, HostRoot.system(), Set.of()));
+            sysctl(limit, "16"); // the limit applies to inotify instances created while it is set
+            try {
+                manager.start();
+            } finally {
+                sysctl(limit, saved);
+            }
+            for (int round = 0; round < 20 && publisher.overflows() == 0; round++) {
+                for (int i = 0; i < 2_000; i++) {
+                    Files.writeString(dir.resolve("f" + i), "x");
+                }
+            }
+            assertThat(publisher.overflows()).isPositive();
+            assertThat(publisher.dropped()).isPositive();
+            Files.createDirectories(dir.resolve("after/overflow"));
+            Thread.sleep(300);
+            Files.writeString(dir.resolve("after/overflow/seen"), "x");
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (System.nanoTime() < deadline && events(store).stream().noneMatch(e -> e.contains("after/overflow/seen"))) {
+                Thread.sleep(50);
+            }
+            assertThat(events(store)).anyMatch(e -> e.contains("after/overflow/seen"));
+        } finally {
+            sysctl(limit, saved);
+        }
+        assertThat(HostRoot.readPath(limit).orElseThrow().strip()).isEqualTo(saved);
+    }
+
+    private static void sysctl(Path file, String value) throws Exception {
+        Files.writeString(file, value + "\n");
+    }
+
+    @Test
     void excludePatterns() {
         assertThat(InotifyPublisher.excludePattern("/var/log").matcher("/var/log/syslog").matches()).isTrue();
         assertThat(InotifyPublisher.excludePattern("/var/log").matcher("/var/logs").matches()).isFalse();

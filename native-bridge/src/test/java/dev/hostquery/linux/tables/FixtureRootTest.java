@@ -96,6 +96,15 @@ class FixtureRootTest {
     }
 
     @Test
+    void readsIntegerSysctlsWhole() throws Exception {
+        // proc_dointvec answers a read at offset 1 with end of file: a reader that probes one byte first gets "1"
+        String value = HostRoot.system().value("/proc/sys/fs/inotify/max_queued_events").orElseThrow();
+        assertThat(Long.parseLong(value)).isEqualTo(Long.parseLong(new java.util.Scanner(
+                HostRoot.system().resolve("/proc/sys/fs/inotify/max_queued_events").toFile().toPath(), StandardCharsets.UTF_8).next()))
+                .isGreaterThan(9);
+    }
+
+    @Test
     void systemFiles() throws Exception {
         assertThat(rows(new EtcHostsTable(root))).extracting(r -> r.get("hostnames"))
                 .containsExactly("localhost loopback", "ip6-localhost");
