@@ -70,6 +70,30 @@ public final class EventTableSpecs {
             .example("SELECT path, count(*) FROM process_events GROUP BY path ORDER BY 2 DESC LIMIT 10")
             .build();
 
+    /** {@code socket_events}, fed by the audit publisher. */
+    public static final TableSpec SOCKET_EVENTS = TableSpec.builder("socket_events")
+            .description("Socket calls (connect, bind, accept) captured from Linux audit when hostquery.events.socket.backend=audit; a connect after a bind on the same descriptor carries the bound local address and port.")
+            .evented()
+            .column("action", ColumnType.TEXT, "connect, bind or accept")
+            .column("pid", ColumnType.BIGINT, "Process ID")
+            .column("path", ColumnType.TEXT, "Executable of the process")
+            .column("fd", ColumnType.TEXT, "File descriptor of the socket (first syscall argument)")
+            .column("auid", ColumnType.BIGINT, "Audit (login) user ID")
+            .column("family", ColumnType.INTEGER, "Address family (2 IPv4, 10 IPv6, 1 Unix)")
+            .column("protocol", ColumnType.INTEGER, "Not known from the syscall: NULL", ColumnFlag.HIDDEN)
+            .column("local_address", ColumnType.TEXT, "Local address: the address of bind, or the one bound earlier on the same descriptor")
+            .column("remote_address", ColumnType.TEXT, "Remote address of connect or accept")
+            .column("local_port", ColumnType.INTEGER, "Local port")
+            .column("remote_port", ColumnType.INTEGER, "Remote port")
+            .column("socket", ColumnType.TEXT, "Not known from the syscall: NULL", ColumnFlag.HIDDEN)
+            .column("time", ColumnType.BIGINT, "When the event was stored, seconds since the epoch", ColumnFlag.ADDITIONAL)
+            .column("uptime", ColumnType.BIGINT, "Not known from audit: NULL")
+            .column("eid", ColumnType.TEXT, "Event id: zero-padded, increasing, unique in this table", ColumnFlag.HIDDEN)
+            .column("success", ColumnType.INTEGER, "1 when the call succeeded", ColumnFlag.HIDDEN)
+            .column("status", ColumnType.TEXT, "succeeded, failed, in_progress (non-blocking connect) or no_client (non-blocking accept with nothing pending)")
+            .example("SELECT pid, path, remote_address, remote_port FROM socket_events WHERE action = 'connect'")
+            .build();
+
     private EventTableSpecs() {
     }
 }

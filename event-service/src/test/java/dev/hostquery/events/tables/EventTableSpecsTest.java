@@ -17,7 +17,7 @@ class EventTableSpecsTest {
     @Test
     void eventedTablesMatchOsquerysSchema() throws Exception {
         JsonNode reference = new ObjectMapper().readTree(Path.of("../native-bridge/src/test/resources/osquery-linux-schema.json").toFile());
-        for (TableSpec spec : List.of(EventTableSpecs.FILE_EVENTS, EventTableSpecs.PROCESS_EVENTS)) {
+        for (TableSpec spec : List.of(EventTableSpecs.FILE_EVENTS, EventTableSpecs.PROCESS_EVENTS, EventTableSpecs.SOCKET_EVENTS)) {
             JsonNode table = null;
             for (JsonNode t : reference.get("tables")) {
                 if (t.get("name").asText().equals(spec.name())) {

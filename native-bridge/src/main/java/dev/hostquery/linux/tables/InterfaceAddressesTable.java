@@ -7,6 +7,7 @@ import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
+import dev.hostquery.linux.NetAddresses;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InterfaceAddress;
@@ -39,7 +40,7 @@ public final class InterfaceAddressesTable extends LinuxTable {
             for (InterfaceAddress a : nif.getInterfaceAddresses()) {
                 InetAddress ip = a.getAddress();
                 boolean v4 = ip instanceof Inet4Address;
-                String text = v4 ? ip.getHostAddress() : Sockets.ipv6(ip.getAddress())
+                String text = v4 ? ip.getHostAddress() : NetAddresses.ipv6(ip.getAddress())
                         + (ip.isLinkLocalAddress() ? "%" + nif.getName() : "");
                 row.set("interface", nif.getName()).set("address", text).set("mask", mask(a.getNetworkPrefixLength(), v4))
                         .set("broadcast", a.getBroadcast() == null ? "" : a.getBroadcast().getHostAddress())
@@ -60,6 +61,6 @@ public final class InterfaceAddressesTable extends LinuxTable {
         if (v4) {
             return (bytes[0] & 0xff) + "." + (bytes[1] & 0xff) + "." + (bytes[2] & 0xff) + "." + (bytes[3] & 0xff);
         }
-        return Sockets.ipv6(bytes);
+        return NetAddresses.ipv6(bytes);
     }
 }

@@ -7,6 +7,7 @@ import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
+import dev.hostquery.linux.NetAddresses;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -92,6 +93,6 @@ public final class RoutesTable extends LinuxTable {
         for (int i = 0; i < 16; i++) {
             bytes[i] = (byte) Integer.parseInt(hex.substring(2 * i, 2 * i + 2), 16);
         }
-        return Sockets.ipv6(bytes);
+        return NetAddresses.ipv6(bytes);
     }
 }

@@ -65,7 +65,7 @@ class ParsersTest {
         assertThat(entries.get(1).remotePort()).isEqualTo(0xD2F0);
         assertThat(entries.get(1).listening()).isFalse();
         assertThat(Sockets.address("00000000000000000000000001000000")).isEqualTo("::1");
-        assertThat(Sockets.address("0000000000000000FFFF00000100007F")).isEqualTo("::ffff:7f00:1");
+        assertThat(Sockets.address("0000000000000000FFFF00000100007F")).isEqualTo("::ffff:127.0.0.1");
         assertThat(Sockets.address("B80D0120000000000000000001000000")).isEqualTo("2001:db8::1");
         String unix = """
                 Num       RefCount Protocol Flags    Type St Inode Path

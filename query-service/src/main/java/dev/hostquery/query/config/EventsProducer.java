@@ -1,5 +1,8 @@
 package dev.hostquery.query.config;
 
+import dev.hostquery.events.audit.AuditProcessEventsSubscriber;
+import dev.hostquery.events.audit.AuditPublisher;
+import dev.hostquery.events.audit.SocketEventsSubscriber;
 import dev.hostquery.events.file.FileEventsSubscriber;
 import dev.hostquery.events.file.InotifyPublisher;
 import dev.hostquery.events.framework.EventManager;
@@ -26,7 +29,8 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class EventsProducer {
     private static final Logger LOG = Logger.getLogger(EventsProducer.class);
-    static final List<String> TABLES = List.of(EventTableSpecs.FILE_EVENTS.name(), EventTableSpecs.PROCESS_EVENTS.name());
+    static final List<String> TABLES = List.of(EventTableSpecs.FILE_EVENTS.name(), EventTableSpecs.PROCESS_EVENTS.name(),
+            EventTableSpecs.SOCKET_EVENTS.name());
 
     @Produces
     @Singleton
@@ -41,12 +45,33 @@ public class EventsProducer {
         Set<String> hashed = new HashSet<>(c.file().hashCategories().orElse(List.of()));
         manager.add(new InotifyPublisher(root, c.file().paths(), c.file().excludePaths().orElse(List.of())),
                 new FileEventsSubscriber(store, root, hashed));
-        switch (c.process().backend()) {
-            case "proc_connector" -> manager.add(new ProcConnectorPublisher(root), new ProcessEventsSubscriber(store));
-            case "none" -> manager.declare(EventTableSpecs.PROCESS_EVENTS);
-            default -> throw new IllegalArgumentException("hostquery.events.process.backend must be proc_connector or none, got '"
-                    + c.process().backend() + "'");
+        String processes = c.process().backend();
+        String sockets = c.socket().backend();
+        if (!List.of("proc_connector", "audit", "none").contains(processes)) {
+            throw new IllegalArgumentException("hostquery.events.process.backend must be proc_connector, audit or none, got '"
+                    + processes + "'");
         }
+        if (!List.of("audit", "none").contains(sockets)) {
+            throw new IllegalArgumentException("hostquery.events.socket.backend must be audit or none, got '" + sockets + "'");
+        }
+        if (processes.equals("proc_connector")) {
+            manager.add(new ProcConnectorPublisher(root), new ProcessEventsSubscriber(store));
+        }
+        boolean auditProcesses = processes.equals("audit");
+        boolean auditSockets = sockets.equals("audit");
+        if (auditProcesses || auditSockets) {
+            Path state = store.path().resolveSibling(store.path().getFileName() + ".audit-state");
+            AuditPublisher audit = new AuditPublisher(root, state, auditProcesses, auditSockets);
+            if (auditProcesses && auditSockets) {
+                manager.add(audit, new AuditProcessEventsSubscriber(store), new SocketEventsSubscriber(store));
+            } else if (auditProcesses) {
+                manager.add(audit, new AuditProcessEventsSubscriber(store));
+            } else {
+                manager.add(audit, new SocketEventsSubscriber(store));
+            }
+        }
+        manager.declare(EventTableSpecs.PROCESS_EVENTS);
+        manager.declare(EventTableSpecs.SOCKET_EVENTS);
         LOG.infof("event store at %s: %s", store.path(), store.tables());
         return Optional.of(manager);
     }

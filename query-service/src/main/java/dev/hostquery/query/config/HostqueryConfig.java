@@ -40,6 +40,8 @@ public interface HostqueryConfig {
         FileEvents file();
 
         ProcessEvents process();
+
+        SocketEvents socket();
     }
 
     /** file_events: what inotify watches. */
@@ -56,8 +58,15 @@ public interface HostqueryConfig {
 
     /** process_events: which backend feeds it. */
     interface ProcessEvents {
-        /** proc_connector (netlink process connector, needs root) or none. */
+        /** proc_connector (netlink process connector), audit (Linux audit, full argv), or none; both need root. */
         @WithDefault("proc_connector")
+        String backend();
+    }
+
+    /** socket_events: which backend feeds it. */
+    interface SocketEvents {
+        /** audit (Linux audit: connect, bind, accept; needs root) or none. */
+        @WithDefault("none")
         String backend();
     }
 

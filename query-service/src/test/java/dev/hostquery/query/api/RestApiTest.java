@@ -35,7 +35,7 @@ class RestApiTest {
     @Test
     void listsTheCatalog() {
         given().when().get("/v1/tables").then().statusCode(200).contentType(ContentType.JSON)
-                .body("tables.size()", equalTo(47))
+                .body("tables.size()", equalTo(48))
                 .body("tables.name", hasItems("processes", "users", "listening_ports", "file", "etc_hosts"))
                 .body("tables.find { it.name == 'processes' }.columns.find { it.name == 'pid' }.type", equalTo("BIGINT"))
                 .body("tables.find { it.name == 'processes' }.columns.find { it.name == 'pid' }.flags", hasItems("index", "optimized"));
