@@ -1,6 +1,7 @@
 package dev.hostquery.events.process;
 
 import dev.hostquery.linux.HostRoot;
+import dev.hostquery.linux.ProcText;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.attribute.FileTime;
@@ -20,6 +21,7 @@ public record ProcessSnapshot(String path, String cmdline, Long cmdlineSize, Str
         if (status == null) {
             return null;
         }
+        String[] fields = ProcText.statusFields(status, "PPid:", "Uid:", "Gid:");
         String path = root.readLink(base + "/exe").orElse(null);
         if (path != null && path.endsWith(" (deleted)")) {
             path = path.substring(0, path.length() - 10);
@@ -29,7 +31,7 @@ public record ProcessSnapshot(String path, String cmdline, Long cmdlineSize, Str
         String env = null;
         Long envCount = null;
         if (environ != null) {
-            String joined = joinNul(environ);
+            String joined = ProcText.joinNul(environ);
             env = joined;
             envCount = joined.isEmpty() ? 0L : (long) new String(environ, StandardCharsets.UTF_8).split("\0").length;
         }
@@ -41,54 +43,10 @@ public record ProcessSnapshot(String path, String cmdline, Long cmdlineSize, Str
                 exe = null;
             }
         }
-        return new ProcessSnapshot(path, cmdline == null ? null : joinNul(cmdline), cmdline == null ? null : (long) cmdline.length,
+        return new ProcessSnapshot(path, cmdline == null ? null : ProcText.joinNul(cmdline), cmdline == null ? null : (long) cmdline.length,
                 env, envCount, environ == null ? null : (long) environ.length, root.readLink(base + "/cwd").orElse(null),
-                parseLong(root.value(base + "/loginuid").orElse(null)), parseLong(field(status, "PPid:")),
-                ids(field(status, "Uid:")), ids(field(status, "Gid:")), exe);
-    }
-
-    /** NUL-separated strings joined by spaces, trailing NULs dropped. */
-    static String joinNul(byte[] bytes) {
-        int end = bytes.length;
-        while (end > 0 && bytes[end - 1] == 0) {
-            end--;
-        }
-        byte[] copy = java.util.Arrays.copyOf(bytes, end);
-        for (int i = 0; i < copy.length; i++) {
-            if (copy[i] == 0) {
-                copy[i] = ' ';
-            }
-        }
-        return new String(copy, StandardCharsets.UTF_8);
-    }
-
-    static String field(String status, String key) {
-        for (String line : status.split("\n")) {
-            if (line.startsWith(key)) {
-                return line.substring(key.length()).strip();
-            }
-        }
-        return null;
-    }
-
-    /** The four ids of a Uid: or Gid: line (real, effective, saved, file system); null when malformed. */
-    static long[] ids(String line) {
-        if (line == null) {
-            return null;
-        }
-        String[] f = line.strip().split("\\s+");
-        if (f.length < 4) {
-            return null;
-        }
-        long[] ids = new long[4];
-        for (int i = 0; i < 4; i++) {
-            Long v = parseLong(f[i]);
-            if (v == null) {
-                return null;
-            }
-            ids[i] = v;
-        }
-        return ids;
+                parseLong(root.value(base + "/loginuid").orElse(null)), parseLong(fields[0]), ProcText.ids(fields[1], 4),
+                ProcText.ids(fields[2], 4), exe);
     }
 
     static Long parseLong(String s) {

@@ -7,6 +7,7 @@ import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
+import dev.hostquery.linux.ProcText;
 import java.util.List;
 import java.util.Map;
 import java.util.HashMap;
@@ -79,7 +80,7 @@ public final class ProcessesTable extends LinuxTable {
                 }
             }
             if (context.isUsed("cmdline")) {
-                row.set("cmdline", root.readBytes(base + "/cmdline").map(ProcessesTable::parseCmdline).orElse(null));
+                row.set("cmdline", root.readBytes(base + "/cmdline").map(ProcText::joinNul).orElse(null));
             }
             if (context.isUsed("cwd")) {
                 row.set("cwd", root.readLink(base + "/cwd").orElse(null));
@@ -88,9 +89,9 @@ public final class ProcessesTable extends LinuxTable {
                 row.set("root", root.readLink(base + "/root").orElse(null));
             }
             if (needStatus) {
-                String[] status = root.read(base + "/status").map(text -> statusFields(text, STATUS_KEYS)).orElse(new String[5]);
-                long[] uids = ids(status[0]);
-                long[] gids = ids(status[1]);
+                String[] status = root.read(base + "/status").map(text -> ProcText.statusFields(text, STATUS_KEYS)).orElse(new String[5]);
+                long[] uids = ProcText.ids(status[0], 3);
+                long[] gids = ProcText.ids(status[1], 3);
                 row.set("uid", uids == null ? null : uids[0]).set("euid", uids == null ? null : uids[1])
                         .set("suid", uids == null ? null : uids[2]).set("gid", gids == null ? null : gids[0])
                         .set("egid", gids == null ? null : gids[1]).set("sgid", gids == null ? null : gids[2])
@@ -151,21 +152,6 @@ public final class ProcessesTable extends LinuxTable {
         return map;
     }
 
-    /** The NUL-separated arguments of /proc/<pid>/cmdline joined by spaces; "" for a kernel thread. */
-    static String parseCmdline(byte[] bytes) {
-        int end = bytes.length;
-        while (end > 0 && bytes[end - 1] == 0) {
-            end--;
-        }
-        byte[] copy = java.util.Arrays.copyOf(bytes, end);
-        for (int i = 0; i < copy.length; i++) {
-            if (copy[i] == 0) {
-                copy[i] = ' ';
-            }
-        }
-        return new String(copy, java.nio.charset.StandardCharsets.UTF_8);
-    }
-
     /** The cgroup v2 path ("0::/path") of /proc/<pid>/cgroup, else the first hierarchy's path; null if none. */
     static String parseCgroup(String text) {
         String first = null;
@@ -183,46 +169,7 @@ public final class ProcessesTable extends LinuxTable {
         return first;
     }
 
-    private static long[] ids(String line) {
-        if (line == null) {
-            return null;
-        }
-        String[] f = Values.fields(line);
-        if (f.length < 3) {
-            return null;
-        }
-        long[] ids = new long[3];
-        for (int i = 0; i < 3; i++) {
-            Long v = Values.parseLong(f[i]);
-            if (v == null) {
-                return null;
-            }
-            ids[i] = v;
-        }
-        return ids;
-    }
-
     private static final String[] STATUS_KEYS = {"Uid:", "Gid:", "VmRSS:", "VmSize:", "VmLck:"};
-
-    /** The values of the given "Key:" lines of /proc/<pid>/status, in the order of {@code keys}; null where absent. */
-    static String[] statusFields(String text, String[] keys) {
-        String[] values = new String[keys.length];
-        int at = 0;
-        while (at < text.length()) {
-            int end = text.indexOf('\n', at);
-            if (end < 0) {
-                end = text.length();
-            }
-            for (int k = 0; k < keys.length; k++) {
-                if (text.startsWith(keys[k], at)) {
-                    values[k] = text.substring(at + keys[k].length(), end).strip();
-                    break;
-                }
-            }
-            at = end + 1;
-        }
-        return values;
-    }
 
     /** "1234 kB" in bytes; null when absent. Kernel threads have no Vm* lines: 0 would be a lie. */
     private static Long kilobytes(String value) {

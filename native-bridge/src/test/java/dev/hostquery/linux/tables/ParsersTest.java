@@ -30,10 +30,10 @@ class ParsersTest {
     void statusCmdlineAndCgroup() {
         Map<String, String> status = ProcessesTable.parseStatus("Name:\tbash\nUid:\t1000\t1000\t1000\t1000\nVmRSS:\t  4096 kB\n");
         assertThat(status).containsEntry("Name", "bash").containsEntry("VmRSS", "4096 kB");
-        assertThat(ProcessesTable.statusFields("Name:\tbash\nUid:\t1000\t1000\t1000\t1000\nVmRSS:\t  4096 kB",
+        assertThat(dev.hostquery.linux.ProcText.statusFields("Name:\tbash\nUid:\t1000\t1000\t1000\t1000\nVmRSS:\t  4096 kB",
                 new String[] {"VmRSS:", "Uid:", "VmLck:"})).containsExactly("4096 kB", "1000\t1000\t1000\t1000", null);
-        assertThat(ProcessesTable.parseCmdline("ls\0-l\0/tmp dir\0".getBytes(StandardCharsets.UTF_8))).isEqualTo("ls -l /tmp dir");
-        assertThat(ProcessesTable.parseCmdline(new byte[0])).isEmpty();
+        assertThat(dev.hostquery.linux.ProcText.joinNul("ls\0-l\0/tmp dir\0".getBytes(StandardCharsets.UTF_8))).isEqualTo("ls -l /tmp dir");
+        assertThat(dev.hostquery.linux.ProcText.joinNul(new byte[0])).isEmpty();
         assertThat(ProcessesTable.parseCgroup("0::/system.slice/ssh.service\n")).isEqualTo("/system.slice/ssh.service");
         assertThat(ProcessEnvsTable.parseEnviron("A=1\0B=x=y\0C\0".getBytes(StandardCharsets.UTF_8)))
                 .extracting(p -> p[0] + "|" + p[1]).containsExactly("A|1", "B|x=y", "C|");
