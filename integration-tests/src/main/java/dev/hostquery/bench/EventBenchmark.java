@@ -28,6 +28,7 @@ public final class EventBenchmark {
     public static void main(String[] args) throws Exception {
         System.out.printf("hostquery event benchmark: %d cores%n", Runtime.getRuntime().availableProcessors());
         storeIngest(2_000_000);
+        boundedFlood(5_000_000, 100_000);
         Path watched = Files.createTempDirectory(Path.of("/dev/shm"), "hostquery-bench-");
         try (ServiceProcess service = ServiceProcess.start("-Dhostquery.events.file.paths.bench=" + watched + "/%%",
                 "-Dhostquery.events.max-events=1000000", "-Dhostquery.query.max-rows=2000000")) {
@@ -71,6 +72,38 @@ public final class EventBenchmark {
             long stored = store.stats("file_events").count();
             System.out.printf("store ingest:            %8.0f events/s, %d of %d stored, batches of 1000, WAL on (target >= 200000)%n",
                     events / seconds, stored, events);
+        } finally {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** A sustained flood into a store that keeps {@code keep} events, expiring in the background: disk stays bounded. */
+    static void boundedFlood(int events, int keep) throws Exception {
+        Path dir = Files.createTempDirectory("hostquery-flood-");
+        try (EventStore store = EventStore.open(dir, List.of("file_events"), new EventStore.Retention(Duration.ofHours(1), keep),
+                Duration.ofMillis(200))) {
+            long maxBytes = 0;
+            long start = System.nanoTime();
+            List<Object[]> batch = new ArrayList<>(1_000);
+            for (int i = 1; i <= events; i++) {
+                batch.add(new Object[] {"/var/log/app/file-" + (i % 5000) + ".log", "bench", "UPDATED", 0L, (long) i, 0L, 0L,
+                    "0644", 4096L, 1_700_000_000L, 1_700_000_000L, 1_700_000_000L, null, null, null, 0L, null, null});
+                if (batch.size() == 1_000) {
+                    store.append("file_events", batch);
+                    batch = new ArrayList<>(1_000);
+                }
+                if (i % 250_000 == 0) {
+                    maxBytes = Math.max(maxBytes, store.sizeBytes());
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            store.expire();
+            EventStore.TableStats stats = store.stats("file_events");
+            System.out.printf("sustained flood:         %d events at %.0f events/s into a store keeping %d: %d kept, %d expired, "
+                    + "disk at most %.1f MiB, %.1f MiB at the end%n", events, events / seconds, keep, stats.count(), stats.expired(),
+                    maxBytes / 1048576.0, store.sizeBytes() / 1048576.0);
         } finally {
             try (var files = Files.walk(dir)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
