@@ -64,6 +64,8 @@ public class Subscriptions {
     Optional<EventManager> events;
     @Inject
     HostRoot root;
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
 
     private final ExecutorService threads = Executors.newCachedThreadPool(
             Thread.ofPlatform().name("hostquery-subscription-", 0).daemon(true).factory());
@@ -131,6 +133,9 @@ public class Subscriptions {
 
     void run(Plan plan, Sink sink) throws Exception {
         EventStore store = events.orElseThrow().store();
+        io.micrometer.core.instrument.Counter lostCounter = io.micrometer.core.instrument.Counter.builder("hostquery.events.lost")
+                .tag("table", plan.table()).description("Events subscribers needed that had expired (reported in their streams)")
+                .register(registry);
         sink.header(plan);
         long after = plan.after();
         while (!sink.cancelled()) {
@@ -138,6 +143,7 @@ public class Subscriptions {
             if (stats.firstEid() > 0 && after + 1 < stats.firstEid()) {
                 long lost = stats.firstEid() - 1 - after;
                 after = stats.firstEid() - 1;
+                lostCounter.increment(lost);
                 sink.lost(lost, after);
             }
             if (stats.lastEid() <= after) {
@@ -163,6 +169,7 @@ public class Subscriptions {
                 sink.event(plan, Long.parseLong((String) row[eid]), time < 0 || row[time] == null ? 0 : (Long) row[time], row);
             }
             if (expiredEnd > after && plan.filter() == null && expiredEnd - after > readBelow) {
+                lostCounter.increment(expiredEnd - after - readBelow);
                 sink.lost(expiredEnd - after - readBelow, expiredEnd);
             }
             after = upto;

@@ -107,6 +107,33 @@ class EventsApiTest {
     }
 
     @Test
+    void aSubscriberThatStopsReadingHoldsBackNoOneElse() throws Exception {
+        ManagedChannel channel = NettyChannelBuilder.forAddress(url.getHost(), url.getPort()).usePlaintext().build();
+        try {
+            var events = EventsGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+            SubscribeRequest request = SubscribeRequest.newBuilder().setTable("file_events")
+                    .setFilter("action = 'CREATED' AND target_path LIKE '%/slow-%'").build();
+            Iterator<SubscribeResponse> stalled = events.subscribe(request);
+            assertThat(stalled.next().hasHeader()).isTrue(); // and then never read again
+            Iterator<SubscribeResponse> reader = events.subscribe(request);
+            assertThat(reader.next().hasHeader()).isTrue();
+            int files = 300;
+            for (int i = 0; i < files; i++) {
+                Files.writeString(WatchedDirectory.directory.resolve("slow-" + i), "x".repeat(2_000));
+            }
+            List<String> received = new ArrayList<>();
+            while (received.size() < files) {
+                received.add(reader.next().getEvent().getRow().getValues(0).getTextValue());
+            }
+            assertThat(received).doesNotHaveDuplicates().hasSize(files);
+            String count = query("SELECT count(*) AS n FROM file_events WHERE action = 'CREATED' AND target_path LIKE '%/slow-%'");
+            assertThat(count).contains("\"n\":" + files);
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void sseStreamsEventsAndResumesFromLastEventId() throws Exception {
         CompletableFuture<List<String>> lines = CompletableFuture.supplyAsync(() -> readSse(null, 6));
         Thread.sleep(500);

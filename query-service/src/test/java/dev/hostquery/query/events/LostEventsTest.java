@@ -44,5 +44,7 @@ class LostEventsTest {
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
+        io.restassured.RestAssured.given().when().get("/q/metrics").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("hostquery_events_lost_total{table=\"file_events\"}"));
     }
 }
