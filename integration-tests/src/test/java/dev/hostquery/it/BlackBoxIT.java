@@ -87,7 +87,22 @@ class BlackBoxIT {
         try (ServiceProcess service = ServiceProcess.start("-Dhostquery.host-root=/no/such/dir")) {
             assertThat(service.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(service.process().exitValue()).isNotZero();
-            assertThat(service.output()).contains("hostquery.host-root '/no/such/dir' is not a directory");
+            assertThat(service.output()).contains("hostquery cannot start: hostquery.host-root '/no/such/dir' is not a directory")
+                    .doesNotContain("\tat ");
+        }
+    }
+
+    @Test
+    void refusesToShareAnEventStoreWithAnotherInstance(@TempDir Path store) throws Exception {
+        try (ServiceProcess first = ServiceProcess.startOn(store)) {
+            first.awaitHealthy(Duration.ofSeconds(60));
+            try (ServiceProcess second = ServiceProcess.startOn(store)) {
+                assertThat(second.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
+                assertThat(second.process().exitValue()).isNotZero();
+                assertThat(second.output()).contains("hostquery cannot start: cannot open the event store at " + store)
+                        .doesNotContain("\tat ");
+            }
+            assertThat(query(first, "SELECT 1 AS one").statusCode()).isEqualTo(200);
         }
     }
 }

@@ -20,7 +20,7 @@ import java.util.Optional;
 @ApplicationScoped
 public class EventMetrics {
     @Inject
-    Optional<EventManager> events;
+    jakarta.enterprise.inject.Instance<Optional<EventManager>> events;
     @Inject
     MeterRegistry registry;
 
@@ -33,8 +33,11 @@ public class EventMetrics {
         }
     }
 
-    void register(@Observes StartupEvent event) {
-        events.ifPresent(manager -> {
+    void register(@Observes @jakarta.annotation.Priority(10) StartupEvent event) {
+        if (dev.hostquery.query.config.Startup.failed()) {
+            return;
+        }
+        events.get().ifPresent(manager -> {
             EventStore store = manager.store();
             for (EventPublisher<?> p : manager.publishers()) {
                 FunctionCounter.builder("hostquery.events.captured", p, EventPublisher::events).tag("publisher", p.name())

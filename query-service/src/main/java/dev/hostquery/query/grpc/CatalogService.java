@@ -18,20 +18,21 @@ import java.util.Locale;
 /** {@code hostquery.v1.Catalog}: the same catalog as {@code GET /v1/tables}. */
 @GrpcService
 public class CatalogService extends CatalogGrpc.CatalogImplBase {
+    /** Looked up per call, so that creating the gRPC services at start does not build the catalog (see Startup). */
     @Inject
-    Catalog catalog;
+    jakarta.enterprise.inject.Instance<Catalog> catalog;
 
     @Override
     public void listTables(ListTablesRequest request, StreamObserver<ListTablesResponse> response) {
         ListTablesResponse.Builder builder = ListTablesResponse.newBuilder();
-        catalog.specs().forEach(spec -> builder.addTables(info(spec)));
+        catalog.get().specs().forEach(spec -> builder.addTables(info(spec)));
         response.onNext(builder.build());
         response.onCompleted();
     }
 
     @Override
     public void getTable(GetTableRequest request, StreamObserver<TableInfo> response) {
-        catalog.find(request.getName()).ifPresentOrElse(spec -> {
+        catalog.get().find(request.getName()).ifPresentOrElse(spec -> {
             response.onNext(info(spec));
             response.onCompleted();
         }, () -> response.onError(GrpcErrors.error(Status.NOT_FOUND, "unknown_table", "no table named '"

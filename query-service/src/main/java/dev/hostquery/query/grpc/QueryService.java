@@ -34,14 +34,15 @@ public class QueryService extends QueryGrpc.QueryImplBase {
     static final int DEFAULT_BATCH = 500;
     static final int MAX_BATCH = 10_000;
 
+    /** Looked up per call, so that creating the gRPC services at start does not build the engine (see Startup). */
     @Inject
-    QueryEngine engine;
+    jakarta.enterprise.inject.Instance<QueryEngine> engine;
 
     @Override
     @Blocking
     public void query(QueryRequest request, StreamObserver<QueryResponse> response) {
         try {
-            QueryResult result = engine.query(request.getSql(), limits(request));
+            QueryResult result = engine.get().query(request.getSql(), limits(request));
             QueryResponse.Builder b = QueryResponse.newBuilder().addAllColumns(columns(result.columns()))
                     .setElapsedUs(result.elapsedNanos() / 1000);
             for (Object[] values : result.rows()) {
@@ -68,7 +69,7 @@ public class QueryService extends QueryGrpc.QueryImplBase {
         long[] count = {0};
         RowBatch.Builder[] batch = {RowBatch.newBuilder()};
         try {
-            engine.execute(request.getSql(), limits(request), new ResultHandler() {
+            engine.get().execute(request.getSql(), limits(request), new ResultHandler() {
                 @Override
                 public void columns(List<ResultColumn> columns) {
                     call.onNext(QueryStreamResponse.newBuilder()
