@@ -37,6 +37,10 @@ public interface HostqueryConfig {
         @WithDefault("5s")
         Duration expiryInterval();
 
+        /** Live subscriptions (gRPC and SSE together) served at once; more are refused as busy. */
+        @WithDefault("64")
+        int maxSubscriptions();
+
         FileEvents file();
 
         ProcessEvents process();

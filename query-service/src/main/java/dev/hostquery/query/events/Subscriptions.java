@@ -67,8 +67,12 @@ public class Subscriptions {
     @Inject
     io.micrometer.core.instrument.MeterRegistry registry;
 
+    @Inject
+    dev.hostquery.query.config.HostqueryConfig config;
+
     private final ExecutorService threads = Executors.newCachedThreadPool(
             Thread.ofPlatform().name("hostquery-subscription-", 0).daemon(true).factory());
+    private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * Checks a subscription request: an evented table, a filter SQLite accepts, a cursor that is a number.
@@ -120,13 +124,25 @@ public class Subscriptions {
         return new Plan(spec.name(), where, after, probe.columns(), node, bootId);
     }
 
-    /** Runs a planned subscription on a thread of its own until the sink is cancelled or the service stops. */
+    /**
+     * Runs a planned subscription on a thread of its own until the sink is cancelled or the service stops.
+     *
+     * @throws QueryException busy when hostquery.events.max-subscriptions subscriptions run already
+     */
     public void start(Plan plan, Sink sink, java.util.function.Consumer<Exception> onFailure) {
+        int limit = config.events().maxSubscriptions();
+        if (running.incrementAndGet() > limit) {
+            running.decrementAndGet();
+            throw new QueryException(ErrorCode.BUSY, limit + " subscriptions run already (hostquery.events.max-subscriptions); "
+                    + "try again later");
+        }
         threads.execute(() -> {
             try {
                 run(plan, sink);
             } catch (Exception e) {
                 onFailure.accept(e);
+            } finally {
+                running.decrementAndGet();
             }
         });
     }

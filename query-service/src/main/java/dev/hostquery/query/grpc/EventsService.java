@@ -30,13 +30,14 @@ public class EventsService extends EventsGrpc.EventsImplBase {
     @Blocking
     public void subscribe(SubscribeRequest request, StreamObserver<SubscribeResponse> response) {
         ServerCallStreamObserver<SubscribeResponse> call = (ServerCallStreamObserver<SubscribeResponse>) response;
-        Subscriptions.Plan plan;
         try {
-            plan = subscriptions.plan(request.getTable(), request.getFilter(), request.getCursor());
+            start(subscriptions.plan(request.getTable(), request.getFilter(), request.getCursor()), call);
         } catch (QueryException e) {
-            call.onError(GrpcErrors.of(e));
-            return;
+            call.onError(GrpcErrors.of(e)); // a bad request, or too many subscriptions: before the stream starts
         }
+    }
+
+    private void start(Subscriptions.Plan plan, ServerCallStreamObserver<SubscribeResponse> call) {
         subscriptions.start(plan, new Subscriptions.Sink() {
             @Override
             public boolean cancelled() {

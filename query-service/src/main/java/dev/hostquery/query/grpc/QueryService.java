@@ -84,6 +84,7 @@ public class QueryService extends QueryGrpc.QueryImplBase {
                     batch[0].addRows(QueryService.row(values));
                     count[0]++;
                     if (batch[0].getRowsCount() >= batchSize) {
+                        awaitReady(call);
                         call.onNext(QueryStreamResponse.newBuilder().setBatch(batch[0]).build());
                         batch[0] = RowBatch.newBuilder();
                     }
@@ -102,6 +103,21 @@ public class QueryService extends QueryGrpc.QueryImplBase {
         } catch (QueryException e) {
             if (!call.isCancelled()) {
                 call.onError(GrpcErrors.of(e));
+            }
+        }
+    }
+
+    /**
+     * Waits while the client's flow-control window is full, so a slow reader costs the server its query's time
+     * rather than unbounded buffered batches; the query's time limit still applies.
+     */
+    private static void awaitReady(ServerCallStreamObserver<?> call) {
+        while (!call.isReady() && !call.isCancelled()) {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }

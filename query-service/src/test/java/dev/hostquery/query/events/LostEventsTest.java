@@ -24,6 +24,27 @@ class LostEventsTest {
     URL url;
 
     @Test
+    void subscriptionsBeyondTheLimitAreRefusedAsBusy() throws Exception {
+        ManagedChannel channel = NettyChannelBuilder.forAddress(url.getHost(), url.getPort()).usePlaintext().build();
+        try {
+            var events = EventsGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
+            SubscribeRequest request = SubscribeRequest.newBuilder().setTable("file_events").build();
+            Iterator<SubscribeResponse> first = events.subscribe(request);
+            Iterator<SubscribeResponse> second = events.subscribe(request);
+            assertThat(first.next().hasHeader()).isTrue();
+            assertThat(second.next().hasHeader()).isTrue();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> events.subscribe(request).next())
+                    .isInstanceOfSatisfying(io.grpc.StatusRuntimeException.class, e -> {
+                        assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNAVAILABLE);
+                        assertThat(e.getStatus().getDescription()).contains("max-subscriptions");
+                    });
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+        Thread.sleep(1_000); // the cancelled subscriptions notice within one wait and end
+    }
+
+    @Test
     void resumingPastExpiredEventsReportsTheLoss() throws Exception {
         for (int i = 0; i < 30; i++) {
             Files.writeString(WatchedDirectory.directory.resolve("lost-" + i), "x");
@@ -46,5 +67,6 @@ class LostEventsTest {
         }
         io.restassured.RestAssured.given().when().get("/q/metrics").then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("hostquery_events_lost_total{table=\"file_events\"}"));
+        Thread.sleep(1_000); // the cancelled subscription notices within one wait and ends, freeing its place
     }
 }
