@@ -45,8 +45,9 @@ final class VirtualTables {
     private static final Linker LINKER = Linker.nativeLinker();
     private static final Map<Long, Table> TABLES = new ConcurrentHashMap<>();
     private static final Map<Long, Cursor> CURSORS = new ConcurrentHashMap<>();
-    /** Parsed idxStr by table name and idxStr; bounded by the plans the tables' columns allow. */
+    /** Parsed idxStr by table name and idxStr, a cache of at most {@value #MAX_PLANS} entries. */
     private static final Map<String, Plan> PLANS = new ConcurrentHashMap<>();
+    private static final int MAX_PLANS = 10_000;
     private static final AtomicLong IDS = new AtomicLong(1);
 
     private static final long VTAB_SIZE = 32;
@@ -288,6 +289,9 @@ final class VirtualTables {
         try {
             String idx = Sqlite.string(idxStr);
             TableSpec spec = c.table.spec();
+            if (PLANS.size() > MAX_PLANS) {
+                PLANS.clear(); // column sets are part of a plan: clients choosing ever new ones must not grow it forever
+            }
             Plan plan = PLANS.computeIfAbsent(spec.name() + '/' + idx, key -> Plan.parse(idx, spec));
             MemorySegment args = argv.reinterpret(8L * argc);
             List<Constraint> constraints = new ArrayList<>(plan.terms.size());
