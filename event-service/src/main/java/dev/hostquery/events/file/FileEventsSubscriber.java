@@ -4,15 +4,11 @@ import dev.hostquery.api.RowBuilder;
 import dev.hostquery.events.framework.EventSubscriber;
 import dev.hostquery.events.store.EventStore;
 import dev.hostquery.events.tables.EventTableSpecs;
+import dev.hostquery.linux.FileAttributes;
 import dev.hostquery.linux.FileDigests;
 import dev.hostquery.linux.HostRoot;
 import dev.hostquery.linux.jna.LinuxLibC;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -59,32 +55,17 @@ public final class FileEventsSubscriber extends EventSubscriber<FileChange> {
         row.set("target_path", change.path()).set("category", change.category()).set("action", action)
                 .set("transaction_id", Integer.toUnsignedLong(change.cookie()));
         Path file = root.resolve(change.path());
-        Map<String, Object> a = null;
-        if (!action.equals("DELETED") && !action.equals("MOVED_FROM")) {
-            try {
-                a = Files.readAttributes(file, "unix:ino,uid,gid,mode,size,lastAccessTime,lastModifiedTime,ctime",
-                        LinkOption.NOFOLLOW_LINKS);
-            } catch (IOException | UnsupportedOperationException e) {
-                a = null; // deleted since
-            }
-        }
-        row.set("inode", a == null ? null : (Long) a.get("ino"))
-                .set("uid", a == null ? null : Integer.toUnsignedLong((Integer) a.get("uid")))
-                .set("gid", a == null ? null : Integer.toUnsignedLong((Integer) a.get("gid")))
-                .set("mode", a == null ? null : String.format("%04o", (Integer) a.get("mode") & 07777))
-                .set("size", a == null ? null : (Long) a.get("size"))
-                .set("atime", a == null ? null : seconds(a.get("lastAccessTime")))
-                .set("mtime", a == null ? null : seconds(a.get("lastModifiedTime")))
-                .set("ctime", a == null ? null : seconds(a.get("ctime")));
-        boolean hash = hashedCategories.contains(change.category()) && a != null && ((Integer) a.get("mode") & 0170000) == 0100000
+        // null when the file is gone (deleted, moved away, or removed since the event)
+        FileAttributes a = action.equals("DELETED") || action.equals("MOVED_FROM") ? null : FileAttributes.lstat(file).orElse(null);
+        row.set("inode", a == null ? null : a.inode()).set("uid", a == null ? null : a.uid()).set("gid", a == null ? null : a.gid())
+                .set("mode", a == null ? null : a.permissions()).set("size", a == null ? null : a.size())
+                .set("atime", a == null ? null : a.atime()).set("mtime", a == null ? null : a.mtime())
+                .set("ctime", a == null ? null : a.ctime());
+        boolean hash = hashedCategories.contains(change.category()) && a != null && a.isRegular()
                 && (action.equals("CREATED") || action.equals("UPDATED") || action.equals("MOVED_TO"));
         String[] digests = hash ? FileDigests.digest(file, true, true, true) : null;
         row.set("md5", digests == null ? null : digests[0]).set("sha1", digests == null ? null : digests[1])
                 .set("sha256", digests == null ? null : digests[2]).set("hashed", !hash ? 0 : digests == null ? -1 : 1);
         return row.build();
-    }
-
-    private static Long seconds(Object time) {
-        return time instanceof FileTime t ? t.toMillis() / 1000 : null;
     }
 }

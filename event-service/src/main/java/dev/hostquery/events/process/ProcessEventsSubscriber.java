@@ -4,7 +4,7 @@ import dev.hostquery.api.RowBuilder;
 import dev.hostquery.events.framework.EventSubscriber;
 import dev.hostquery.events.store.EventStore;
 import dev.hostquery.events.tables.EventTableSpecs;
-import java.util.Map;
+import dev.hostquery.linux.FileAttributes;
 
 /** Rows of {@code process_events} from exec events; a process gone before it was read keeps pid and time. */
 public final class ProcessEventsSubscriber extends EventSubscriber<ProcessExec> {
@@ -21,7 +21,7 @@ public final class ProcessEventsSubscriber extends EventSubscriber<ProcessExec> 
         if (s == null) {
             return row.set("syscall", "exec_gone").build();
         }
-        Map<String, Object> exe = s.exe();
+        FileAttributes exe = s.exe();
         row.set("path", s.path()).set("cmdline", s.cmdline()).set("cmdline_size", s.cmdlineSize()).set("env", s.env())
                 .set("env_count", s.envCount()).set("env_size", s.envSize()).set("cwd", s.cwd())
                 .set("auid", s.auid() == null || s.auid() == 4294967295L ? null : s.auid()).set("parent", s.parent())
@@ -32,15 +32,8 @@ public final class ProcessEventsSubscriber extends EventSubscriber<ProcessExec> 
                 .set("fsuid", u == null ? null : u[3]).set("gid", g == null ? null : g[0]).set("egid", g == null ? null : g[1])
                 .set("sgid", g == null ? null : g[2]).set("fsgid", g == null ? null : g[3]);
         if (exe != null) {
-            Object created = exe.get("creationTime");
-            row.set("mode", String.format("%04o", (Integer) exe.get("mode") & 07777))
-                    .set("owner_uid", Integer.toUnsignedLong((Integer) exe.get("uid")))
-                    .set("owner_gid", Integer.toUnsignedLong((Integer) exe.get("gid")))
-                    .set("atime", ProcessSnapshot.seconds(exe.get("lastAccessTime")))
-                    .set("mtime", ProcessSnapshot.seconds(exe.get("lastModifiedTime")))
-                    .set("ctime", ProcessSnapshot.seconds(exe.get("ctime")))
-                    .set("btime", created != null && !created.equals(exe.get("lastModifiedTime")) && ProcessSnapshot.seconds(created) > 0
-                            ? ProcessSnapshot.seconds(created) : null);
+            row.set("mode", exe.permissions()).set("owner_uid", exe.uid()).set("owner_gid", exe.gid()).set("atime", exe.atime())
+                    .set("mtime", exe.mtime()).set("ctime", exe.ctime()).set("btime", exe.btime());
         }
         return row.build();
     }

@@ -1,18 +1,16 @@
 package dev.hostquery.events.process;
 
+import dev.hostquery.linux.FileAttributes;
 import dev.hostquery.linux.HostRoot;
 import dev.hostquery.linux.ProcText;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.attribute.FileTime;
-import java.util.Map;
 
 /**
  * What /proc/&lt;pid&gt; tells about a process just after it exec'd: exe, cmdline, cwd, environ, the ids of
  * status, loginuid, and the executable's metadata. Fields that could not be read are null.
  */
 public record ProcessSnapshot(String path, String cmdline, Long cmdlineSize, String env, Long envCount, Long envSize,
-        String cwd, Long auid, Long parent, long[] uids, long[] gids, Map<String, Object> exe) {
+        String cwd, Long auid, Long parent, long[] uids, long[] gids, FileAttributes exe) {
 
     /** Reads /proc/&lt;pid&gt; under {@code root}; null when the process is gone (no status file). */
     public static ProcessSnapshot read(HostRoot root, long pid) {
@@ -35,14 +33,7 @@ public record ProcessSnapshot(String path, String cmdline, Long cmdlineSize, Str
             env = joined;
             envCount = joined.isEmpty() ? 0L : (long) new String(environ, StandardCharsets.UTF_8).split("\0").length;
         }
-        Map<String, Object> exe = null;
-        if (path != null) {
-            try {
-                exe = Files.readAttributes(root.resolve(base + "/exe"), "unix:mode,uid,gid,lastAccessTime,lastModifiedTime,ctime,creationTime");
-            } catch (java.io.IOException | UnsupportedOperationException e) {
-                exe = null;
-            }
-        }
+        FileAttributes exe = path == null ? null : FileAttributes.stat(root.resolve(base + "/exe")).orElse(null);
         return new ProcessSnapshot(path, cmdline == null ? null : ProcText.joinNul(cmdline), cmdline == null ? null : (long) cmdline.length,
                 env, envCount, environ == null ? null : (long) environ.length, root.readLink(base + "/cwd").orElse(null),
                 parseLong(root.value(base + "/loginuid").orElse(null)), parseLong(fields[0]), ProcText.ids(fields[1], 4),
@@ -55,10 +46,5 @@ public record ProcessSnapshot(String path, String cmdline, Long cmdlineSize, Str
         } catch (NumberFormatException e) {
             return null;
         }
-    }
-
-    /** Seconds of an attribute that is a FileTime, else null. */
-    static Long seconds(Object time) {
-        return time instanceof FileTime t ? t.toMillis() / 1000 : null;
     }
 }

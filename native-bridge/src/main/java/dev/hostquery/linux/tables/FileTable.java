@@ -6,12 +6,9 @@ import dev.hostquery.api.QueryContext;
 import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
 import dev.hostquery.api.TableSpec;
+import dev.hostquery.linux.FileAttributes;
 import dev.hostquery.linux.HostRoot;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
-import java.util.Map;
 
 /**
  * {@code file}: File metadata from lstat(2) for the paths the query names: path = or IN, directory = (its entries), or LIKE with % (one level) and %% (any depth).
@@ -53,29 +50,24 @@ public final class FileTable extends LinuxTable {
     public void generate(QueryContext context, RowSink sink) throws Exception {
         RowBuilder row = new RowBuilder(SPEC);
         for (String path : FilePatterns.paths(root, context)) {
-            Map<String, Object> a;
             Path file = root.resolve(path);
-            try {
-                a = Files.readAttributes(file, "unix:*", LinkOption.NOFOLLOW_LINKS);
-            } catch (java.io.IOException | UnsupportedOperationException | SecurityException e) {
+            FileAttributes a = FileAttributes.lstat(file).orElse(null);
+            if (a == null) {
                 continue; // no such file: no row, as in osquery
             }
-            int mode = (Integer) a.get("mode");
             String normalized = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
             int slash = normalized.lastIndexOf('/');
-            String type = type(mode);
+            String type = a.type();
             String target = "";
             if (type.equals("symlink")) {
                 target = root.readLink(normalized).orElse("");
             }
             row.set("path", path).set("directory", slash <= 0 ? "/" : normalized.substring(0, slash))
-                    .set("filename", normalized.substring(slash + 1)).set("inode", (Long) a.get("ino"))
-                    .set("uid", Integer.toUnsignedLong((Integer) a.get("uid"))).set("gid", Integer.toUnsignedLong((Integer) a.get("gid")))
-                    .set("mode", String.format("%04o", mode & 07777)).set("device", (Long) a.get("dev"))
-                    .set("size", (Long) a.get("size")).set("block_size", context.isUsed("block_size") ? blockSize(file) : null)
-                    .set("atime", seconds(a.get("lastAccessTime"))).set("mtime", seconds(a.get("lastModifiedTime")))
-                    .set("ctime", seconds(a.get("ctime"))).set("btime", birth(a))
-                    .set("hard_links", (Integer) a.get("nlink")).set("symlink", type.equals("symlink") ? 1 : 0)
+                    .set("filename", normalized.substring(slash + 1)).set("inode", a.inode()).set("uid", a.uid()).set("gid", a.gid())
+                    .set("mode", a.permissions()).set("device", a.device()).set("size", a.size())
+                    .set("block_size", context.isUsed("block_size") ? blockSize(file) : null)
+                    .set("atime", a.atime()).set("mtime", a.mtime()).set("ctime", a.ctime()).set("btime", a.btime())
+                    .set("hard_links", a.links()).set("symlink", type.equals("symlink") ? 1 : 0)
                     .set("type", type).set("symlink_target_path", target);
             if (!row.emit(sink)) {
                 return;
@@ -87,30 +79,5 @@ public final class FileTable extends LinuxTable {
     private static Long blockSize(Path file) {
         com.sun.jna.platform.linux.LibC.Statvfs vfs = new com.sun.jna.platform.linux.LibC.Statvfs();
         return com.sun.jna.platform.linux.LibC.INSTANCE.statvfs(file.toString(), vfs) == 0 ? vfs.f_bsize.longValue() : null;
-    }
-
-    /** The file type of st_mode (inode(7)). */
-    static String type(int mode) {
-        return switch (mode & 0170000) {
-            case 0100000 -> "regular";
-            case 0040000 -> "directory";
-            case 0120000 -> "symlink";
-            case 0060000 -> "block";
-            case 0020000 -> "character";
-            case 0010000 -> "fifo";
-            case 0140000 -> "socket";
-            default -> "unknown";
-        };
-    }
-
-    private static Long seconds(Object time) {
-        return time instanceof FileTime t ? t.toMillis() / 1000 : null;
-    }
-
-    /** The JDK reports the birth time from statx(2) where the file system has one, else the modification time or 0. */
-    private static Long birth(Map<String, Object> a) {
-        Object created = a.get("creationTime");
-        Object modified = a.get("lastModifiedTime");
-        return created instanceof FileTime c && !c.equals(modified) && c.toMillis() > 0 ? c.toMillis() / 1000 : null;
     }
 }

@@ -6,9 +6,9 @@ import dev.hostquery.api.QueryContext;
 import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
 import dev.hostquery.api.TableSpec;
+import dev.hostquery.linux.FileAttributes;
 import dev.hostquery.linux.HostRoot;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -60,18 +60,13 @@ public final class SuidBinTable extends LinuxTable {
                 continue;
             }
             for (Path file : files) {
-                Map<String, Object> a;
-                try {
-                    a = Files.readAttributes(file, "unix:mode,uid,gid", LinkOption.NOFOLLOW_LINKS);
-                } catch (java.io.IOException e) {
+                FileAttributes a = FileAttributes.lstat(file).orElse(null);
+                if (a == null || !a.isRegular() || (a.mode() & 06000) == 0) {
                     continue;
                 }
-                int mode = (Integer) a.get("mode");
-                if ((mode & 0170000) != 0100000 || (mode & 06000) == 0) {
-                    continue;
-                }
-                long uid = Integer.toUnsignedLong((Integer) a.get("uid"));
-                long gid = Integer.toUnsignedLong((Integer) a.get("gid"));
+                int mode = a.mode();
+                long uid = a.uid();
+                long gid = a.gid();
                 String path = root.hostPath(file);
                 row.set("path", path).set("username", users.getOrDefault(uid, Long.toString(uid)))
                         .set("groupname", groups.getOrDefault(gid, Long.toString(gid)))
