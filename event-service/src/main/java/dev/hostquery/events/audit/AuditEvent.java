@@ -27,11 +27,6 @@ public record AuditEvent(long serial, long timeMicros, Map<String, String> sysca
 
     /** A numeric field of the SYSCALL record, or null. */
     public Long number(String field) {
-        String v = syscall.get(field);
-        try {
-            return v == null ? null : Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        return dev.hostquery.linux.Values.parseLong(syscall.get(field));
     }
 }

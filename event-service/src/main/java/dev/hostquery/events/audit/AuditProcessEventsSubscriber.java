@@ -4,6 +4,7 @@ import dev.hostquery.api.RowBuilder;
 import dev.hostquery.events.framework.EventSubscriber;
 import dev.hostquery.events.store.EventStore;
 import dev.hostquery.events.tables.EventTableSpecs;
+import dev.hostquery.linux.Values;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,14 +40,14 @@ public final class AuditProcessEventsSubscriber extends EventSubscriber<AuditEve
             Map<String, String> exe = e.paths().getFirst();
             String mode = exe.get("mode");
             row.set("mode", mode == null ? null : mode.substring(Math.max(0, mode.length() - 4)))
-                    .set("owner_uid", parse(exe.get("ouid"))).set("owner_gid", parse(exe.get("ogid")));
+                    .set("owner_uid", Values.parseLong(exe.get("ouid"))).set("owner_gid", Values.parseLong(exe.get("ogid")));
         }
         return row.build();
     }
 
     /** The EXECVE record's a0 … a(argc-1), joined by spaces; long arguments come as a0[0], a0[1], … parts. */
     static String arguments(Map<String, String> execve) {
-        Long argc = parse(execve.get("argc"));
+        Long argc = Values.parseLong(execve.get("argc"));
         if (argc == null) {
             return null;
         }
@@ -63,13 +64,5 @@ public final class AuditProcessEventsSubscriber extends EventSubscriber<AuditEve
             args.add(whole);
         }
         return String.join(" ", args);
-    }
-
-    private static Long parse(String value) {
-        try {
-            return value == null ? null : Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            return null;
-        }
     }
 }

@@ -3,6 +3,7 @@ package dev.hostquery.events.process;
 import dev.hostquery.linux.FileAttributes;
 import dev.hostquery.linux.HostRoot;
 import dev.hostquery.linux.ProcText;
+import dev.hostquery.linux.Values;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -36,15 +37,7 @@ public record ProcessSnapshot(String path, String cmdline, Long cmdlineSize, Str
         FileAttributes exe = path == null ? null : FileAttributes.stat(root.resolve(base + "/exe")).orElse(null);
         return new ProcessSnapshot(path, cmdline == null ? null : ProcText.joinNul(cmdline), cmdline == null ? null : (long) cmdline.length,
                 env, envCount, environ == null ? null : (long) environ.length, root.readLink(base + "/cwd").orElse(null),
-                parseLong(root.value(base + "/loginuid").orElse(null)), parseLong(fields[0]), ProcText.ids(fields[1], 4),
+                Values.parseLong(root.value(base + "/loginuid").orElse(null)), Values.parseLong(fields[0]), ProcText.ids(fields[1], 4),
                 ProcText.ids(fields[2], 4), exe);
-    }
-
-    static Long parseLong(String s) {
-        try {
-            return s == null ? null : Long.parseLong(s.strip());
-        } catch (NumberFormatException e) {
-            return null;
-        }
     }
 }

@@ -7,6 +7,7 @@ import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
+import dev.hostquery.linux.Values;
 
 /**
  * {@code cpu_time}: Time each CPU spent in each mode since boot, from the cpuN lines of /proc/stat, in clock ticks (USER_HZ, 1/100 s).

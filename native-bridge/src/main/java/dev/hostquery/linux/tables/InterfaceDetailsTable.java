@@ -7,6 +7,7 @@ import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
+import dev.hostquery.linux.Values;
 
 /**
  * {@code interface_details}: Network interfaces with their link-layer settings and counters, from /sys/class/net/<interface> (sysfs-class-net).

@@ -7,6 +7,7 @@ import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
+import dev.hostquery.linux.Values;
 
 /**
  * {@code load_average}: System load averages over 1, 5 and 15 minutes, from /proc/loadavg.

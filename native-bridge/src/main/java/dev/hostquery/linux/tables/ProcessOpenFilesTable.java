@@ -7,6 +7,7 @@ import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
+import dev.hostquery.linux.Values;
 
 /**
  * {@code process_open_files}: One row per open file descriptor of every process, from the links in /proc/<pid>/fd (needs privileges for processes of other users).

@@ -2,6 +2,7 @@ package dev.hostquery.linux.tables;
 
 import dev.hostquery.api.QueryContext;
 import dev.hostquery.linux.HostRoot;
+import dev.hostquery.linux.Values;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

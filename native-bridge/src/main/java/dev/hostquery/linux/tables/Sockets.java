@@ -1,6 +1,7 @@
 package dev.hostquery.linux.tables;
 
 import dev.hostquery.linux.HostRoot;
+import dev.hostquery.linux.Values;
 import dev.hostquery.linux.NetAddresses;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,12 +1,12 @@
-package dev.hostquery.linux.tables;
+package dev.hostquery.linux;
 
 /** Parsing helpers shared by the collectors: unreadable values become null, never 0 or "". */
-final class Values {
+public final class Values {
     private Values() {
     }
 
     /** A decimal long, or null when {@code s} is null or not a number. */
-    static Long parseLong(String s) {
+    public static Long parseLong(String s) {
         if (s == null) {
             return null;
         }
@@ -18,7 +18,7 @@ final class Values {
     }
 
     /** A long in the given radix, or null. */
-    static Long parseLong(String s, int radix) {
+    public static Long parseLong(String s, int radix) {
         if (s == null) {
             return null;
         }
@@ -30,7 +30,7 @@ final class Values {
     }
 
     /** Text with surrounding white space removed; null when empty or null. */
-    static String text(String s) {
+    public static String text(String s) {
         if (s == null) {
             return null;
         }
@@ -39,7 +39,7 @@ final class Values {
     }
 
     /** Splits on runs of white space, ignoring leading white space. */
-    static String[] fields(String line) {
+    public static String[] fields(String line) {
         String t = line.strip();
         return t.isEmpty() ? new String[0] : t.split("\\s+");
     }
