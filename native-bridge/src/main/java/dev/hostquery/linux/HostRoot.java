@@ -47,10 +47,6 @@ public final class HostRoot {
         return "/" + relative.toString();
     }
 
-    public boolean isSystemRoot() {
-        return root.getNameCount() == 0;
-    }
-
     /** The whole file as UTF-8 (malformed bytes replaced), or empty when it cannot be read. */
     public Optional<String> read(String absolute) {
         return readPath(resolve(absolute));

@@ -29,15 +29,6 @@ public final class Values {
         }
     }
 
-    /** Text with surrounding white space removed; null when empty or null. */
-    public static String text(String s) {
-        if (s == null) {
-            return null;
-        }
-        String t = s.strip();
-        return t.isEmpty() ? null : t;
-    }
-
     /** Splits on runs of white space, ignoring leading white space. */
     public static String[] fields(String line) {
         String t = line.strip();

@@ -7,7 +7,6 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import dev.hostquery.api.Table;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.Locale;
 import java.util.Set;
@@ -244,10 +243,6 @@ final class SqliteConnection implements AutoCloseable {
             return 1;
         }
         return 0;
-    }
-
-    static byte[] utf8(String sql) {
-        return sql.getBytes(StandardCharsets.UTF_8);
     }
 
     static MemorySegment copy(Arena arena, byte[] bytes) {
