@@ -153,6 +153,8 @@ public class Subscriptions {
                 .tag("table", plan.table()).description("Events subscribers needed that had expired (reported in their streams)")
                 .register(registry);
         sink.header(plan);
+        String sql = "SELECT *, eid FROM " + plan.table() + " WHERE eid > ?1 AND eid <= ?2"
+                + (plan.filter() == null ? "" : " AND (" + plan.filter() + ")");
         long after = plan.after();
         while (!sink.cancelled()) {
             EventStore.TableStats stats = store.stats(plan.table());
@@ -167,9 +169,8 @@ public class Subscriptions {
                 continue;
             }
             long upto = Math.min(stats.lastEid(), after + RANGE);
-            String sql = "SELECT *, eid FROM " + plan.table() + " WHERE eid > '" + EventTable.eidText(after) + "' AND eid <= '"
-                    + EventTable.eidText(upto) + "'" + (plan.filter() == null ? "" : " AND (" + plan.filter() + ")");
-            QueryResult result = engine.query(sql, QueryLimits.NONE_REQUESTED);
+            // one SQL text per subscription, the range bound as parameters: the connection's prepared statement is reused
+            QueryResult result = engine.query(sql, QueryLimits.NONE_REQUESTED, EventTable.eidText(after), EventTable.eidText(upto));
             int eid = plan.columns().size() - 1;
             int time = plan.columns().stream().map(ResultColumn::name).toList().indexOf("time");
             // expiry may have overtaken the read: events of the range older than the first one still stored are gone

@@ -84,10 +84,18 @@ public final class QueryEngine implements AutoCloseable {
 
     /** Runs a query and collects its whole result. */
     public QueryResult query(String sql, QueryLimits requested) {
+        return query(sql, requested, new Object[0]);
+    }
+
+    /**
+     * Runs a query with values bound to its parameters ({@code ?1}, {@code ?2}, …): a {@link Long} or a
+     * {@link String} each. The same SQL with other values reuses the connection's prepared statement.
+     */
+    public QueryResult query(String sql, QueryLimits requested, Object... parameters) {
         List<Object[]> rows = new ArrayList<>();
         List<List<ResultColumn>> columns = new ArrayList<>(1);
         long start = System.nanoTime();
-        execute(sql, requested, new ResultHandler() {
+        execute(sql, requested, parameters, new ResultHandler() {
             @Override
             public void columns(List<ResultColumn> c) {
                 columns.add(c);
@@ -108,6 +116,10 @@ public final class QueryEngine implements AutoCloseable {
      * @throws QueryException with the error code and a message naming what was wrong
      */
     public void execute(String sql, QueryLimits requested, ResultHandler handler) {
+        execute(sql, requested, new Object[0], handler);
+    }
+
+    private void execute(String sql, QueryLimits requested, Object[] parameters, ResultHandler handler) {
         if (sql == null || sql.isBlank()) {
             throw new QueryException(ErrorCode.BAD_REQUEST, "the request has no SQL: give a SELECT statement in 'sql'");
         }
@@ -129,20 +141,21 @@ public final class QueryEngine implements AutoCloseable {
         QueryState state = new QueryState(effective.timeoutMillis());
         QueryState.CURRENT.set(state);
         try {
-            run(connection, sql, effective, state, handler);
+            run(connection, sql, parameters, effective, state, handler);
         } finally {
             QueryState.CURRENT.remove();
             pool.add(connection);
         }
     }
 
-    private static void run(SqliteConnection connection, String sql, QueryLimits limits, QueryState state,
+    private static void run(SqliteConnection connection, String sql, Object[] parameters, QueryLimits limits, QueryState state,
             ResultHandler handler) {
         MemorySegment stmt = connection.takeStatement(sql);
         try {
             if (stmt == null) {
                 stmt = prepare(connection, sql, state);
             }
+            bind(stmt, parameters);
             step(connection, stmt, limits, state, handler);
         } catch (QueryException e) {
             throw e;
@@ -151,6 +164,28 @@ public final class QueryEngine implements AutoCloseable {
         } finally {
             if (stmt != null) {
                 connection.keepStatement(sql, stmt); // a prepared statement stays valid after an error in step
+            }
+        }
+    }
+
+    /** Binds parameters 1…n; keepStatement's reset leaves them bound, so they are cleared before binding. */
+    private static void bind(MemorySegment stmt, Object[] parameters) throws Throwable {
+        int ignored = (int) Sqlite.clear_bindings.invokeExact(stmt);
+        for (int i = 0; i < parameters.length; i++) {
+            int rc = switch (parameters[i]) {
+                case Long l -> (int) Sqlite.bind_int64.invokeExact(stmt, i + 1, (long) l);
+                case String text -> {
+                    try (Arena arena = Arena.ofConfined()) {
+                        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+                        yield (int) Sqlite.bind_text.invokeExact(stmt, i + 1, SqliteConnection.copy(arena, bytes), bytes.length,
+                                Sqlite.TRANSIENT);
+                    }
+                }
+                default -> throw new IllegalArgumentException("cannot bind a " + parameters[i].getClass().getSimpleName());
+            };
+            if (rc != Sqlite.SQLITE_OK) {
+                throw new QueryException(ErrorCode.BAD_REQUEST, "cannot bind parameter " + (i + 1) + " (SQLite code " + rc
+                        + "): the query has fewer parameters than it was given");
             }
         }
     }

@@ -88,6 +88,9 @@ final class Sqlite {
     static final MethodHandle prepare_v2 = fn("sqlite3_prepare_v2", JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS);
     static final MethodHandle step = fn("sqlite3_step", JAVA_INT, ADDRESS);
     static final MethodHandle reset = fn("sqlite3_reset", JAVA_INT, ADDRESS);
+    static final MethodHandle clear_bindings = fn("sqlite3_clear_bindings", JAVA_INT, ADDRESS);
+    static final MethodHandle bind_int64 = fn("sqlite3_bind_int64", JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG);
+    static final MethodHandle bind_text = fn("sqlite3_bind_text", JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS);
     static final MethodHandle finalize_ = fn("sqlite3_finalize", JAVA_INT, ADDRESS);
     static final MethodHandle column_count = fn("sqlite3_column_count", JAVA_INT, ADDRESS);
     static final MethodHandle column_name = fn("sqlite3_column_name", ADDRESS, ADDRESS, JAVA_INT);

@@ -80,6 +80,23 @@ class QueryEngineTest {
     }
 
     @Test
+    void bindsParametersAndPushesThemDown() {
+        GENERATED.generated.set(0);
+        for (long id : new long[] {5, 6}) {
+            assertThat(engine.query("SELECT id FROM generated WHERE id = ?1", QueryLimits.NONE_REQUESTED, id).rows())
+                    .extracting(row -> row[0]).containsExactly(id);
+        }
+        assertThat(GENERATED.generated.get()).isEqualTo(2);
+        try (QueryEngine one = new QueryEngine(List.of(ECHO), 1, new QueryLimits(2_000, 100, 1 << 20), HEAP_LIMIT)) {
+            assertThat(one.query("SELECT ?1 || ?2", QueryLimits.NONE_REQUESTED, "a", 7L).rows().getFirst()[0]).isEqualTo("a7");
+            assertThat(one.query("SELECT ?1 || ?2", QueryLimits.NONE_REQUESTED).rows().getFirst()[0])
+                    .as("the one connection's cached statement has its values cleared between uses").isNull();
+        }
+        assertThatThrownBy(() -> engine.query("SELECT 1", QueryLimits.NONE_REQUESTED, 1L))
+                .isInstanceOfSatisfying(QueryException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
+    }
+
+    @Test
     void refusesRequiredTableWithoutConstraint() {
         assertThatThrownBy(() -> q("SELECT * FROM echo"))
                 .isInstanceOfSatisfying(QueryException.class, e -> {
