@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
@@ -15,21 +16,50 @@ import java.util.function.Function;
  *
  * <p>The contract, as in Trino's SPI: a table may use any constraint to produce fewer rows, and may leave
  * columns the query does not use as null; SQLite re-checks every constraint on the rows it gets back.
+ *
+ * <p>A scan ends with its query: when the deadline passes, the client goes away or SQLite needs no more rows,
+ * {@link #cancelled()} turns true. Rows written after that are refused by the sink; a table whose work between
+ * two rows can be long (a directory walk, hashing a large file, expanding a pattern) calls
+ * {@link #checkCancelled()} in that loop, so that no work outlives its query.
  */
 public final class QueryContext {
     private final TableSpec table;
     private final List<Constraint> constraints;
     private final BitSet usedColumns;
+    private final BooleanSupplier cancelled;
+
+    /** A context that is never cancelled, for tests and in-process callers that read a table whole. */
+    public QueryContext(TableSpec table, List<Constraint> constraints, BitSet usedColumns) {
+        this(table, constraints, usedColumns, () -> false);
+    }
 
     /**
      * @param table       the table being scanned
      * @param constraints pushed-down constraints
      * @param usedColumns positions of the columns the query reads; null means all
+     * @param cancelled   true once the scan's query has ended; cheap, called in tables' inner loops
      */
-    public QueryContext(TableSpec table, List<Constraint> constraints, BitSet usedColumns) {
+    public QueryContext(TableSpec table, List<Constraint> constraints, BitSet usedColumns, BooleanSupplier cancelled) {
         this.table = requireNonNull(table, "table is null");
         this.constraints = List.copyOf(requireNonNull(constraints, "constraints is null"));
         this.usedColumns = usedColumns == null ? null : (BitSet) usedColumns.clone();
+        this.cancelled = requireNonNull(cancelled, "cancelled is null");
+    }
+
+    /** True once the query this scan belongs to has ended (deadline, cancellation, disconnect, LIMIT reached). */
+    public boolean cancelled() {
+        return cancelled.getAsBoolean();
+    }
+
+    /**
+     * Returns normally while the query runs.
+     *
+     * @throws QueryCancelledException once it has ended; let it propagate out of {@link Table#generate}
+     */
+    public void checkCancelled() {
+        if (cancelled.getAsBoolean()) {
+            throw new QueryCancelledException(table.name());
+        }
     }
 
     /** A context with no constraints that uses every column. */

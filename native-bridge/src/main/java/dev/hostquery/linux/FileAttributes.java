@@ -1,5 +1,6 @@
 package dev.hostquery.linux;
 
+import dev.hostquery.linux.jna.LinuxLibC;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -9,8 +10,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What stat(2) says of a file, through the JDK's "unix" attribute view, in the units the tables use: ids as
- * unsigned numbers, times in seconds since the epoch.
+ * What stat(2) says of a file, in the units the tables use: ids as unsigned numbers, times in seconds since the
+ * epoch. {@link HostRoot#lstat} and {@link HostRoot#stat} read it with statx(2), resolving the path inside the host
+ * root; {@link #lstat(Path)} and {@link #stat(Path)} through the JDK's "unix" attribute view, for a path of this
+ * process's own file system.
  *
  * @param btime birth time where the file system records one (statx(2)), else null
  */
@@ -43,6 +46,13 @@ public record FileAttributes(long inode, long device, long uid, long gid, int mo
                 (Integer) a.get("nlink"), seconds(a.get("lastAccessTime")), seconds(modified), seconds(a.get("ctime")), btime));
     }
 
+    /** From statx(2) fields (see {@link HostRoot#lstat}); the birth time only where the file system filled it. */
+    static FileAttributes of(LinuxLibC.Statx s) {
+        Long btime = (s.mask() & LinuxLibC.STATX_BTIME) != 0 && s.btime() > 0 ? s.btime() : null;
+        return new FileAttributes(s.inode(), s.device(), s.uid(), s.gid(), s.mode(), s.size(), s.links(), s.atime(),
+                s.mtime(), s.ctime(), btime);
+    }
+
     private static Long seconds(Object time) {
         return time instanceof FileTime t ? t.toMillis() / 1000 : null;
     }
@@ -54,6 +64,11 @@ public record FileAttributes(long inode, long device, long uid, long gid, int mo
 
     /** The file type of st_mode (inode(7)): regular, directory, symlink, block, character, fifo, socket or unknown. */
     public String type() {
+        return typeName(mode);
+    }
+
+    /** The file type name of an st_mode, as {@link #type()}. */
+    public static String typeName(int mode) {
         return switch (mode & 0170000) {
             case 0100000 -> "regular";
             case 0040000 -> "directory";

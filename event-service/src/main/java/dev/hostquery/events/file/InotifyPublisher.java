@@ -12,6 +12,7 @@ import static dev.hostquery.linux.jna.LinuxLibC.IN_MOVED_TO;
 import static dev.hostquery.linux.jna.LinuxLibC.IN_ONLYDIR;
 import static dev.hostquery.linux.jna.LinuxLibC.IN_Q_OVERFLOW;
 
+import com.google.re2j.Pattern;
 import com.sun.jna.Native;
 import dev.hostquery.events.framework.EventPublisher;
 import dev.hostquery.linux.HostRoot;
@@ -27,7 +28,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -168,7 +168,7 @@ public final class InotifyPublisher extends EventPublisher<FileChange> {
                     next.add(prefix + "/" + part);
                     continue;
                 }
-                Pattern regex = Pattern.compile(Pattern.quote(part).replace("%", "\\E.*\\Q"));
+                Pattern regex = Pattern.compile(regex(part, ".*", ".*"));
                 for (String name : root.list(prefix.isEmpty() ? "/" : prefix)) {
                     if (regex.matcher(name).matches()) {
                         next.add(prefix + "/" + name);
@@ -262,8 +262,28 @@ public final class InotifyPublisher extends EventPublisher<FileChange> {
     /** An exclude path matches itself and everything below it; % matches within a level, %% across levels. */
     static Pattern excludePattern(String exclude) {
         String base = exclude.endsWith("/%%") ? exclude.substring(0, exclude.length() - 3) : exclude;
-        String regex = Pattern.quote(base).replace("%%", "\\E.*\\Q").replace("%", "\\E[^/]*\\Q");
-        return Pattern.compile(regex + "(/.*)?");
+        return Pattern.compile(regex(base, ".*", "[^/]*") + "(/.*)?");
+    }
+
+    /**
+     * A configured path pattern as an RE2J regular expression (RE2J matches in linear time, so no pattern can
+     * make matching a path slow): {@code %%} becomes {@code doublePercent}, {@code %} becomes {@code percent},
+     * everything else is literal and case-sensitive.
+     */
+    private static String regex(String pattern, String doublePercent, String percent) {
+        StringBuilder regex = new StringBuilder();
+        int literal = 0;
+        for (int i = 0; i < pattern.length(); i++) {
+            if (pattern.charAt(i) != '%') {
+                continue;
+            }
+            regex.append(Pattern.quote(pattern.substring(literal, i)));
+            boolean twice = i + 1 < pattern.length() && pattern.charAt(i + 1) == '%';
+            regex.append(twice ? doublePercent : percent);
+            i += twice ? 1 : 0;
+            literal = i + 1;
+        }
+        return regex.append(Pattern.quote(pattern.substring(literal))).toString();
     }
 
     @Override

@@ -35,8 +35,10 @@ public final class AuthorizedKeysTable extends LinuxTable {
         RowBuilder row = new RowBuilder(SPEC);
         for (Accounts.User u : Accounts.users(root, context)) {
             for (String name : new String[] {"authorized_keys", "authorized_keys2"}) {
+                context.checkCancelled();
                 String file = u.home() + "/.ssh/" + name;
-                for (String line : root.lines(file)) {
+                // only a regular file the user owns, not through a link: what the user could read themselves
+                for (String line : root.readOwnedBy(file, u.uid()).map(t -> t.lines().toList()).orElse(List.of())) {
                     String[] key = parseKeyLine(line);
                     if (key == null) {
                         continue;

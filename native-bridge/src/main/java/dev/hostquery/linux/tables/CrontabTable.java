@@ -39,12 +39,14 @@ public final class CrontabTable extends LinuxTable {
         files.add("/etc/crontab");
         for (String dir : new String[] {"/etc/cron.d", "/var/spool/cron/crontabs", "/var/spool/cron"}) {
             for (String name : root.list(dir).stream().sorted().toList()) {
-                if (!name.startsWith(".") && java.nio.file.Files.isRegularFile(root.resolve(dir + "/" + name))) {
+                context.checkCancelled();
+                if (!name.startsWith(".") && root.stat(dir + "/" + name).map(a -> a.isRegular()).orElse(false)) {
                     files.add(dir + "/" + name);
                 }
             }
         }
         for (String file : files) {
+            context.checkCancelled();
             for (String line : root.lines(file)) {
                 String[] job = parseCronLine(line);
                 if (job == null) {

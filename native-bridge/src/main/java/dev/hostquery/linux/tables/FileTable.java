@@ -8,7 +8,6 @@ import dev.hostquery.api.RowSink;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.FileAttributes;
 import dev.hostquery.linux.HostRoot;
-import java.nio.file.Path;
 
 /**
  * {@code file}: File metadata from lstat(2) for the paths the query names: path = or IN, directory = (its entries), or LIKE with % (one level) and %% (any depth).
@@ -50,8 +49,8 @@ public final class FileTable extends LinuxTable {
     public void generate(QueryContext context, RowSink sink) throws Exception {
         RowBuilder row = new RowBuilder(SPEC);
         for (String path : FilePatterns.paths(root, context)) {
-            Path file = root.resolve(path);
-            FileAttributes a = FileAttributes.lstat(file).orElse(null);
+            context.checkCancelled();
+            FileAttributes a = root.lstat(path).orElse(null);
             if (a == null) {
                 continue; // no such file: no row, as in osquery
             }
@@ -65,7 +64,7 @@ public final class FileTable extends LinuxTable {
             row.set("path", path).set("directory", slash <= 0 ? "/" : normalized.substring(0, slash))
                     .set("filename", normalized.substring(slash + 1)).set("inode", a.inode()).set("uid", a.uid()).set("gid", a.gid())
                     .set("mode", a.permissions()).set("device", a.device()).set("size", a.size())
-                    .set("block_size", context.isUsed("block_size") ? blockSize(file) : null)
+                    .set("block_size", context.isUsed("block_size") ? root.statvfs(path).map(v -> v.f_bsize.longValue()).orElse(null) : null)
                     .set("atime", a.atime()).set("mtime", a.mtime()).set("ctime", a.ctime()).set("btime", a.btime())
                     .set("hard_links", a.links()).set("symlink", type.equals("symlink") ? 1 : 0)
                     .set("type", type).set("symlink_target_path", target);
@@ -73,11 +72,5 @@ public final class FileTable extends LinuxTable {
                 return;
             }
         }
-    }
-
-    /** f_bsize of statvfs(3) for the file's file system; null when the call fails (a dangling link, say). */
-    private static Long blockSize(Path file) {
-        com.sun.jna.platform.linux.LibC.Statvfs vfs = new com.sun.jna.platform.linux.LibC.Statvfs();
-        return com.sun.jna.platform.linux.LibC.INSTANCE.statvfs(file.toString(), vfs) == 0 ? vfs.f_bsize.longValue() : null;
     }
 }

@@ -8,8 +8,6 @@ import dev.hostquery.api.RowSink;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.FileDigests;
 import dev.hostquery.linux.HostRoot;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * {@code hash}: MD5, SHA-1 and SHA-256 digests of the regular files the query names (path =, IN, LIKE; or directory =), computed in one read of each file.
@@ -40,17 +38,15 @@ public final class HashTable extends LinuxTable {
         boolean sha1 = context.isUsed("sha1");
         boolean sha256 = context.isUsed("sha256");
         for (String path : FilePatterns.paths(root, context)) {
-            Path file = root.resolve(path);
-            if (!Files.isRegularFile(file)) {
-                continue;
-            }
-            String[] digests = FileDigests.digest(file, md5, sha1, sha256);
+            context.checkCancelled();
+            // regular files only, opened non-blocking: a FIFO or a device is skipped, never read
+            FileDigests.Digests digests = FileDigests.digest(root, path, md5, sha1, sha256, context).orElse(null);
             if (digests == null) {
                 continue;
             }
             int slash = path.lastIndexOf('/');
             row.set("path", path).set("directory", slash <= 0 ? "/" : path.substring(0, slash))
-                    .set("md5", digests[0]).set("sha1", digests[1]).set("sha256", digests[2]);
+                    .set("md5", digests.md5()).set("sha1", digests.sha1()).set("sha256", digests.sha256());
             if (!row.emit(sink)) {
                 return;
             }

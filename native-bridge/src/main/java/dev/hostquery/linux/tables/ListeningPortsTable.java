@@ -33,7 +33,7 @@ public final class ListeningPortsTable extends LinuxTable {
     @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
         RowBuilder row = new RowBuilder(SPEC);
-        new Sockets(root).forEachOwned(Procs.pids(root, context, "pid"), o -> {
+        new Sockets(root).forEachOwned(Procs.pids(root, context, "pid"), context, o -> {
             Sockets.Entry s = o.socket();
             if (!s.listening()) {
                 return true;

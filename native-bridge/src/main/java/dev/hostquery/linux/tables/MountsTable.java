@@ -46,16 +46,12 @@ public final class MountsTable extends LinuxTable {
             row.set("device", m[0]).set("path", m[1]).set("type", m[2]).set("flags", m[3]);
             String alias = m[0];
             if (m[0].startsWith("/")) {
-                try {
-                    alias = root.hostPath(root.resolve(m[0]).toRealPath());
-                } catch (java.io.IOException e) {
-                    alias = m[0];
-                }
+                alias = root.realPath(m[0]).orElse(m[0]);
             }
             row.set("device_alias", alias);
             if (sizes) {
-                LibC.Statvfs vfs = new LibC.Statvfs();
-                if (LibC.INSTANCE.statvfs(root.resolve(m[1]).toString(), vfs) == 0) {
+                LibC.Statvfs vfs = root.statvfs(m[1]).orElse(null);
+                if (vfs != null) {
                     row.set("blocks_size", vfs.f_bsize.longValue()).set("blocks", vfs.f_blocks.longValue())
                             .set("blocks_free", vfs.f_bfree.longValue()).set("blocks_available", vfs.f_bavail.longValue())
                             .set("inodes", vfs.f_files.longValue()).set("inodes_free", vfs.f_ffree.longValue());

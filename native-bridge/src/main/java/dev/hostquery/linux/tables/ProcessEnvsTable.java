@@ -29,6 +29,7 @@ public final class ProcessEnvsTable extends LinuxTable {
     public void generate(QueryContext context, RowSink sink) throws Exception {
         RowBuilder row = new RowBuilder(SPEC);
         for (long pid : Procs.pids(root, context, "pid")) {
+            context.checkCancelled();
             byte[] environ = root.readBytes("/proc/" + pid + "/environ").orElse(null);
             if (environ == null) {
                 continue;

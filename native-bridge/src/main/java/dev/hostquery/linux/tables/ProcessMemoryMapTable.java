@@ -36,6 +36,7 @@ public final class ProcessMemoryMapTable extends LinuxTable {
     public void generate(QueryContext context, RowSink sink) throws Exception {
         RowBuilder row = new RowBuilder(SPEC);
         for (long pid : Procs.pids(root, context, "pid")) {
+            context.checkCancelled();
             for (String line : root.lines("/proc/" + pid + "/maps")) {
                 Mapping m = parseMapLine(line);
                 if (m == null) {

@@ -33,6 +33,7 @@ public final class ProcessNamespacesTable extends LinuxTable {
     public void generate(QueryContext context, RowSink sink) throws Exception {
         RowBuilder row = new RowBuilder(SPEC);
         for (long pid : Procs.pids(root, context, "pid")) {
+            context.checkCancelled();
             row.set("pid", pid);
             for (String ns : new String[] {"cgroup", "ipc", "mnt", "net", "pid", "user", "uts"}) {
                 row.set(ns + "_namespace", Procs.bracketed(root.readLink("/proc/" + pid + "/ns/" + ns).orElse(null)));

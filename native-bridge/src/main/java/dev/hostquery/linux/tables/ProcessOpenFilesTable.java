@@ -29,6 +29,7 @@ public final class ProcessOpenFilesTable extends LinuxTable {
     public void generate(QueryContext context, RowSink sink) throws Exception {
         RowBuilder row = new RowBuilder(SPEC);
         for (long pid : Procs.pids(root, context, "pid")) {
+            context.checkCancelled();
             for (String fd : root.list("/proc/" + pid + "/fd")) {
                 Long number = Values.parseLong(fd);
                 String target = root.readLink("/proc/" + pid + "/fd/" + fd).orElse(null);

@@ -36,7 +36,7 @@ public final class ProcessOpenSocketsTable extends LinuxTable {
     @Override
     public void generate(QueryContext context, RowSink sink) throws Exception {
         RowBuilder row = new RowBuilder(SPEC);
-        new Sockets(root).forEachOwned(Procs.pids(root, context, "pid"), o -> {
+        new Sockets(root).forEachOwned(Procs.pids(root, context, "pid"), context, o -> {
             Sockets.Entry s = o.socket();
             return row.set("pid", o.pid()).set("fd", o.fd()).set("socket", s.inode()).set("family", s.family())
                     .set("protocol", s.protocol()).set("local_address", s.localAddress()).set("remote_address", s.remoteAddress())

@@ -62,6 +62,7 @@ public final class ProcessesTable extends LinuxTable {
                 || context.isUsed("suid") || context.isUsed("sgid") || context.isUsed("resident_size")
                 || context.isUsed("total_size") || context.isUsed("wired_size");
         for (long pid : Procs.pids(root, context, "pid")) {
+            context.checkCancelled();
             String base = "/proc/" + pid;
             Stat stat = root.read(base + "/stat").map(ProcessesTable::parseStat).orElse(null);
             if (stat == null) {

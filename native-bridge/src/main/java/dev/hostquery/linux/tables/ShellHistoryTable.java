@@ -32,8 +32,10 @@ public final class ShellHistoryTable extends LinuxTable {
         RowBuilder row = new RowBuilder(SPEC);
         for (Accounts.User u : Accounts.users(root, context)) {
             for (String name : new String[] {".bash_history", ".zsh_history", ".sh_history", ".history"}) {
+                context.checkCancelled();
                 String file = (u.home() + "/" + name).replace("//", "/");
-                String text = root.read(file).orElse(null);
+                // only a regular file the user owns, not through a link: what the user could read themselves
+                String text = root.readOwnedBy(file, u.uid()).orElse(null);
                 if (text == null) {
                     continue;
                 }

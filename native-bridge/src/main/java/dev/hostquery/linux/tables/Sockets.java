@@ -44,9 +44,12 @@ final class Sockets {
     /**
      * Calls {@code consumer} for every socket the given processes hold (those whose descriptors are readable),
      * in pid and descriptor order, until it returns false.
+     *
+     * @throws dev.hostquery.api.QueryCancelledException once the query has ended
      */
-    void forEachOwned(List<Long> pids, java.util.function.Predicate<Owned> consumer) {
+    void forEachOwned(List<Long> pids, dev.hostquery.api.QueryContext context, java.util.function.Predicate<Owned> consumer) {
         for (long pid : pids) {
+            context.checkCancelled(); // a consumer may skip most sockets (listening_ports): rows can be far apart
             Map<Long, Long> fds = socketDescriptors(pid);
             if (fds.isEmpty()) {
                 continue;

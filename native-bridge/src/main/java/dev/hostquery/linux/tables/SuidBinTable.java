@@ -8,13 +8,12 @@ import dev.hostquery.api.RowSink;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.FileAttributes;
 import dev.hostquery.linux.HostRoot;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * {@code suid_bin}: Set-user-ID and set-group-ID executables in the system binary directories (/bin, /sbin, /usr/bin, /usr/sbin, /usr/local/bin, /usr/local/sbin, and /usr/lib and /usr/libexec to three levels).
@@ -41,33 +40,33 @@ public final class SuidBinTable extends LinuxTable {
         Accounts.users(root).forEach(u -> users.putIfAbsent(u.uid(), u.name()));
         Map<Long, String> groups = new HashMap<>();
         Accounts.groups(root).forEach(g -> groups.putIfAbsent(g.gid(), g.name()));
-        Set<Path> seen = new HashSet<>();
-        String[][] dirs = {{"/bin", "1"}, {"/sbin", "1"}, {"/usr/bin", "1"}, {"/usr/sbin", "1"}, {"/usr/local/bin", "1"},
-            {"/usr/local/sbin", "1"}, {"/usr/lib", "3"}, {"/usr/libexec", "3"}};
-        for (String[] dir : dirs) {
-            Path start = root.resolve(dir[0]);
-            try {
-                if (!seen.add(start.toRealPath())) {
-                    continue; // /bin is a link to /usr/bin on merged-/usr systems
+        Set<String> seen = new HashSet<>();
+        for (Directory dir : DIRECTORIES) {
+            context.checkCancelled();
+            // walked once, by its real path: /bin is a link to /usr/bin on merged-/usr systems
+            FileAttributes d = root.stat(dir.path()).orElse(null);
+            if (d == null || !d.type().equals("directory") || !seen.add(d.device() + ":" + d.inode())) {
+                continue;
+            }
+            String start = root.realPath(dir.path()).orElse(dir.path());
+            List<String> files = new ArrayList<>();
+            // unreadable directories are skipped and links are not followed below the start, as in osquery
+            root.walk(start, dir.depth(), (path, type) -> {
+                context.checkCancelled();
+                if (type.equals("regular")) {
+                    files.add(path);
                 }
-            } catch (java.io.IOException e) {
-                continue;
-            }
-            java.util.List<Path> files;
-            try (Stream<Path> walk = Files.walk(start.toRealPath(), Integer.parseInt(dir[1]))) {
-                files = walk.toList();
-            } catch (java.io.IOException | java.io.UncheckedIOException e) {
-                continue;
-            }
-            for (Path file : files) {
-                FileAttributes a = FileAttributes.lstat(file).orElse(null);
+                return true;
+            });
+            for (String path : files) {
+                context.checkCancelled();
+                FileAttributes a = root.lstat(path).orElse(null);
                 if (a == null || !a.isRegular() || (a.mode() & 06000) == 0) {
                     continue;
                 }
                 int mode = a.mode();
                 long uid = a.uid();
                 long gid = a.gid();
-                String path = root.hostPath(file);
                 row.set("path", path).set("username", users.getOrDefault(uid, Long.toString(uid)))
                         .set("groupname", groups.getOrDefault(gid, Long.toString(gid)))
                         .set("permissions", ((mode & 04000) != 0 ? "S" : "") + ((mode & 02000) != 0 ? "G" : ""));
@@ -77,5 +76,13 @@ public final class SuidBinTable extends LinuxTable {
             }
         }
     }
+
+    /** A directory searched, and the levels below it searched (1: its entries only). */
+    private record Directory(String path, int depth) {
+    }
+
+    private static final List<Directory> DIRECTORIES = List.of(new Directory("/bin", 1), new Directory("/sbin", 1),
+            new Directory("/usr/bin", 1), new Directory("/usr/sbin", 1), new Directory("/usr/local/bin", 1),
+            new Directory("/usr/local/sbin", 1), new Directory("/usr/lib", 3), new Directory("/usr/libexec", 3));
 
 }

@@ -7,14 +7,12 @@ import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * {@code system_controls}: Kernel parameters (sysctl): current values from /proc/sys, configured values from /etc/sysctl.conf and /etc/sysctl.d/*.conf.
@@ -31,6 +29,8 @@ public final class SystemControlsTable extends LinuxTable {
             .example("SELECT current_value FROM system_controls WHERE name = 'net.ipv4.ip_forward'")
             .build();
 
+    private static final String BASE = "/proc/sys";
+
     public SystemControlsTable(HostRoot root) {
         super(root, SPEC);
     }
@@ -45,27 +45,29 @@ public final class SystemControlsTable extends LinuxTable {
                 configured.putAll(parseSysctlConf(root.read("/etc/sysctl.d/" + name).orElse("")));
             }
         }
-        Path base = root.resolve("/proc/sys");
         Optional<Set<String>> names = context.textEquals("name");
-        List<Path> files;
+        List<String> files = new ArrayList<>();
         if (names.isPresent()) {
-            files = names.get().stream().map(n -> base.resolve(n.replace('.', '/'))).filter(Files::isRegularFile).toList();
+            names.get().forEach(n -> files.add(BASE + "/" + n.replace('.', '/')));
         } else {
-            try (Stream<Path> walk = Files.walk(base)) {
-                files = walk.filter(Files::isRegularFile).sorted().toList();
-            } catch (java.io.IOException | java.io.UncheckedIOException e) {
-                files = List.of();
-            }
+            // a directory that cannot be read is skipped with what it holds, not the whole table
+            root.walk(BASE, Integer.MAX_VALUE, (path, type) -> {
+                context.checkCancelled();
+                if (type.equals("regular")) {
+                    files.add(path);
+                }
+                return true;
+            });
+            files.sort(null);
         }
-        for (Path file : files) {
-            if (!Files.isReadable(file)) {
-                continue;
-            }
-            String value = HostRoot.readPath(file).orElse(null);
+        for (String file : files) {
+            context.checkCancelled();
+            // write-only parameters (vm.compact_memory) cannot be opened for reading: no row, as sysctl -a
+            String value = root.read(file).orElse(null);
             if (value == null) {
                 continue;
             }
-            String name = base.relativize(file).toString().replace('/', '.');
+            String name = file.substring(BASE.length() + 1).replace('/', '.');
             row.set("name", name).set("oid", "").set("subsystem", name.substring(0, Math.max(0, name.indexOf('.'))))
                     .set("current_value", value.strip().replaceAll("\\s+", " ")).set("config_value", configured.get(name))
                     .set("type", "");

@@ -7,8 +7,8 @@ import dev.hostquery.api.RowBuilder;
 import dev.hostquery.api.RowSink;
 import dev.hostquery.api.TableSpec;
 import dev.hostquery.linux.HostRoot;
+import dev.hostquery.linux.FileAttributes;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.util.Base64;
 
 /**
@@ -28,6 +28,9 @@ public final class UserSshKeysTable extends LinuxTable {
             .example("SELECT u.username, k.path FROM user_ssh_keys k JOIN users u USING (uid) WHERE k.encrypted = 0")
             .build();
 
+    /** Files in ~/.ssh larger than this are not keys and are not read. */
+    private static final long MAX_KEY_BYTES = 64 * 1024;
+
     public UserSshKeysTable(HostRoot root) {
         super(root, SPEC);
     }
@@ -38,12 +41,15 @@ public final class UserSshKeysTable extends LinuxTable {
         for (Accounts.User u : Accounts.users(root, context)) {
             String dir = (u.home() + "/.ssh").replace("//", "/");
             for (String name : root.list(dir).stream().sorted().toList()) {
+                context.checkCancelled();
                 String path = dir + "/" + name;
-                java.nio.file.Path file = root.resolve(path);
-                if (!Files.isRegularFile(file) || Files.size(file) > 64 * 1024) {
+                // a key is a few KiB: skip anything else in ~/.ssh without reading it
+                FileAttributes a = root.lstat(path).orElse(null);
+                if (a == null || !a.isRegular() || a.size() > MAX_KEY_BYTES) {
                     continue;
                 }
-                KeyInfo key = root.read(path).map(UserSshKeysTable::parseKey).orElse(null);
+                // only a regular file the user owns, not through a link: what the user could read themselves
+                KeyInfo key = root.readOwnedBy(path, u.uid()).map(UserSshKeysTable::parseKey).orElse(null);
                 if (key == null) {
                     continue;
                 }
