@@ -46,9 +46,11 @@ public class EngineProducer {
     QueryEngine engine(Catalog catalog, HostqueryConfig config) {
         HostqueryConfig.Query q = config.query();
         QueryLimits limits = new QueryLimits(q.timeout().toMillis(), q.maxRows(), q.maxResultBytes());
-        QueryEngine engine = new QueryEngine(catalog.tables(), q.connections(), limits, q.heapLimit());
-        LOG.infof("query engine ready: %d tables, %d connections, SQLite %s, host root %s", catalog.tables().size(),
-                q.connections(), QueryEngine.sqliteVersion(), config.hostRoot());
+        int perClient = q.connectionsPerClient().orElse(Math.max(1, q.connections() / 2));
+        QueryEngine engine = new QueryEngine(catalog.tables(), q.connections(), limits, q.heapLimit(), q.tableThreads(),
+                q.tableQueue(), perClient);
+        LOG.infof("query engine ready: %d tables, %d connections (%d per client), SQLite %s, host root %s",
+                catalog.tables().size(), q.connections(), perClient, QueryEngine.sqliteVersion(), config.hostRoot());
         return engine;
     }
 

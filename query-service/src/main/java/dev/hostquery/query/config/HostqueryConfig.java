@@ -13,6 +13,18 @@ public interface HostqueryConfig {
 
     Query query();
 
+    Http http();
+
+    /** Bounds on HTTP requests beyond Quarkus' own (quarkus.http.limits.*). */
+    interface Http {
+        /**
+         * Longest a client may take to send a request's body once its headers arrived; a slower one gets 408 and
+         * its connection is closed, so half-sent bodies cannot hold connections and memory.
+         */
+        @WithDefault("10s")
+        Duration bodyTimeout();
+    }
+
     Events events();
 
     /** Event capture and subscriptions. */
@@ -40,6 +52,13 @@ public interface HostqueryConfig {
         /** Live subscriptions (gRPC and SSE together) served at once; more are refused as busy. */
         @WithDefault("64")
         int maxSubscriptions();
+
+        /**
+         * Longest a subscriber may leave its flow-control window full before its subscription ends (it can resume
+         * with its cursor): a stalled client must not keep a slot and a thread for ever.
+         */
+        @WithDefault("60s")
+        Duration stallTimeout();
 
         FileEvents file();
 
@@ -94,5 +113,19 @@ public interface HostqueryConfig {
         /** Hard limit on the memory SQLite may allocate in this process, bytes (sqlite3_hard_heap_limit64). */
         @WithDefault("268435456")
         long heapLimit();
+
+        /**
+         * Most connections one client (its address, later its principal) holds at once; further queries of that
+         * client wait their turn. Default: half the connections, at least one.
+         */
+        java.util.Optional<Integer> connectionsPerClient();
+
+        /** Table generators running at once across all queries (platform threads of a bounded pool). */
+        @WithDefault("64")
+        int tableThreads();
+
+        /** Scans that may wait for a table thread; one more fails its query as busy. */
+        @WithDefault("256")
+        int tableQueue();
     }
 }

@@ -92,59 +92,96 @@ public class Subscriptions {
                     + store.tables());
         }
         String where = filter == null || filter.isBlank() ? null : filter;
-        String prefix = "SELECT *, eid FROM " + spec.name() + " WHERE eid < '0'" + (where == null ? "" : " AND (");
-        QueryResult probe;
-        try {
-            probe = engine.query(prefix + (where == null ? "" : where + ")"), QueryLimits.NONE_REQUESTED);
-        } catch (QueryException e) {
-            // report the error against the filter the client wrote, not the query built around it
-            String message = e.getMessage().replaceFirst(" \\(at position \\d+: .*\\)$", "");
-            int position = e.position() >= prefix.length() ? e.position() - prefix.length() : -1;
-            throw new QueryException(e.code(), "invalid filter '" + where + "': " + message, position, e.limit());
-        }
-        long after;
+        List<ResultColumn> columns = where == null
+                ? engine.query("SELECT *, eid FROM " + spec.name() + " WHERE eid < '0'", QueryLimits.NONE_REQUESTED).columns()
+                : engine.checkFilter(spec.name(), where);
         EventStore.TableStats stats = store.stats(spec.name());
-        if (cursor == null || cursor.isBlank()) {
-            after = stats.lastEid();
-        } else if (cursor.strip().equals("0")) {
-            after = stats.firstEid() > 0 ? stats.firstEid() - 1 : stats.lastEid();
-        } else {
-            try {
-                after = Long.parseLong(cursor.strip());
-            } catch (NumberFormatException e) {
-                throw new QueryException(ErrorCode.BAD_REQUEST, "cursor must be an event id (the eid of the last event received), got '"
-                        + cursor + "'");
-            }
-            if (after < 0) {
-                throw new QueryException(ErrorCode.BAD_REQUEST, "cursor must not be negative, got " + after);
-            }
-        }
+        long after = after(spec.name(), cursor, stats.firstEid(), stats.lastEid());
         String node = root.value("/proc/sys/kernel/hostname").orElse("");
         String bootId = root.value("/proc/sys/kernel/random/boot_id").orElse("");
-        return new Plan(spec.name(), where, after, probe.columns(), node, bootId);
+        return new Plan(spec.name(), where, after, columns, node, bootId);
     }
 
     /**
-     * Runs a planned subscription on a thread of its own until the sink is cancelled or the service stops.
+     * The eid a subscription starts after, from the client's cursor: none (blank) for new events only, {@code 0}
+     * for the oldest stored event, else the eid of the last event the client received.
+     *
+     * @param firstEid the oldest stored event's eid, 0 when the table is empty
+     * @param lastEid  the newest event's eid ever stored, 0 when none
+     * @return an eid in [0, lastEid]
+     * @throws QueryException bad_request for a cursor that is not a number, negative, or past {@code lastEid}
+     */
+    static long after(String table, String cursor, long firstEid, long lastEid) {
+        if (cursor == null || cursor.isBlank()) {
+            return lastEid;
+        }
+        if (cursor.strip().equals("0")) {
+            return firstEid > 0 ? firstEid - 1 : lastEid;
+        }
+        long after;
+        try {
+            after = Long.parseLong(cursor.strip());
+        } catch (NumberFormatException e) {
+            throw new QueryException(ErrorCode.BAD_REQUEST, "cursor must be an event id (the eid of the last event received), got '"
+                    + abbreviate(cursor) + "'");
+        }
+        if (after < 0) {
+            throw new QueryException(ErrorCode.BAD_REQUEST, "cursor must not be negative, got " + after);
+        }
+        if (after > lastEid) {
+            throw new QueryException(ErrorCode.BAD_REQUEST, "cursor " + after + " is past the newest event of " + table
+                    + " (" + lastEid + "); resume with an eid you received, 0 for the oldest stored event, or none for new "
+                    + "events only");
+        }
+        return after;
+    }
+
+    /** A running subscription. */
+    public interface Handle {
+        /** Ends the subscription at once: its thread is interrupted wherever it waits, and its slot is free. */
+        void cancel();
+    }
+
+    /**
+     * Runs a planned subscription on a thread of its own until the sink is cancelled, {@link Handle#cancel} is
+     * called, or the service stops. The slot is taken here and given back when the thread ends.
      *
      * @throws QueryException busy when hostquery.events.max-subscriptions subscriptions run already
      */
-    public void start(Plan plan, Sink sink, java.util.function.Consumer<Exception> onFailure) {
+    public Handle start(Plan plan, Sink sink, java.util.function.Consumer<Exception> onFailure) {
         int limit = config.events().maxSubscriptions();
         if (running.incrementAndGet() > limit) {
             running.decrementAndGet();
             throw new QueryException(ErrorCode.BUSY, limit + " subscriptions run already (hostquery.events.max-subscriptions); "
                     + "try again later");
         }
-        threads.execute(() -> {
-            try {
-                run(plan, sink);
-            } catch (Exception e) {
-                onFailure.accept(e);
-            } finally {
-                running.decrementAndGet();
-            }
-        });
+        java.util.concurrent.Future<?> future;
+        try {
+            future = threads.submit(() -> {
+                try {
+                    run(plan, sink);
+                } catch (InterruptedException e) {
+                    // cancelled: the client is gone, nobody to tell
+                } catch (Exception e) {
+                    onFailure.accept(e);
+                } finally {
+                    running.decrementAndGet();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            running.decrementAndGet();
+            throw new QueryException(ErrorCode.BUSY, "the service is stopping");
+        }
+        return () -> future.cancel(true);
+    }
+
+    /** How many subscriptions run now. */
+    public int running() {
+        return running.get();
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "…";
     }
 
     void run(Plan plan, Sink sink) throws Exception {
@@ -156,7 +193,7 @@ public class Subscriptions {
         String sql = "SELECT *, eid FROM " + plan.table() + " WHERE eid > ?1 AND eid <= ?2"
                 + (plan.filter() == null ? "" : " AND (" + plan.filter() + ")");
         long after = plan.after();
-        while (!sink.cancelled()) {
+        while (!sink.cancelled() && !Thread.currentThread().isInterrupted()) {
             EventStore.TableStats stats = store.stats(plan.table());
             if (stats.firstEid() > 0 && after + 1 < stats.firstEid()) {
                 long lost = stats.firstEid() - 1 - after;
@@ -170,7 +207,7 @@ public class Subscriptions {
             }
             long upto = Math.min(stats.lastEid(), after + RANGE);
             // one SQL text per subscription, the range bound as parameters: the connection's prepared statement is reused
-            QueryResult result = engine.query(sql, QueryLimits.NONE_REQUESTED, EventTable.eidText(after), EventTable.eidText(upto));
+            QueryResult result = engine.queryFiltered(plan.table(), sql, EventTable.eidText(after), EventTable.eidText(upto));
             int eid = plan.columns().size() - 1;
             int time = plan.columns().stream().map(ResultColumn::name).toList().indexOf("time");
             // expiry may have overtaken the read: events of the range older than the first one still stored are gone

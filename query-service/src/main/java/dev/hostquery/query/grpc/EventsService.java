@@ -9,6 +9,9 @@ import dev.hostquery.grpc.v1.SubscribeResponse;
 import dev.hostquery.grpc.v1.SubscriptionHeader;
 import dev.hostquery.query.events.Subscriptions;
 import dev.hostquery.query.sqlite.QueryException;
+import dev.hostquery.query.config.HostqueryConfig;
+import dev.hostquery.query.sqlite.ErrorCode;
+import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -25,6 +28,8 @@ import jakarta.inject.Inject;
 public class EventsService extends EventsGrpc.EventsImplBase {
     @Inject
     Subscriptions subscriptions;
+    @Inject
+    HostqueryConfig config;
 
     @Override
     @Blocking
@@ -38,10 +43,12 @@ public class EventsService extends EventsGrpc.EventsImplBase {
     }
 
     private void start(Subscriptions.Plan plan, ServerCallStreamObserver<SubscribeResponse> call) {
-        subscriptions.start(plan, new Subscriptions.Sink() {
+        Context context = Context.current();
+        long stallNanos = config.events().stallTimeout().toNanos();
+        Subscriptions.Handle handle = subscriptions.start(plan, new Subscriptions.Sink() {
             @Override
             public boolean cancelled() {
-                return call.isCancelled();
+                return call.isCancelled() || context.isCancelled();
             }
 
             @Override
@@ -53,18 +60,36 @@ public class EventsService extends EventsGrpc.EventsImplBase {
 
             @Override
             public void event(Subscriptions.Plan p, long eid, long time, Object[] values) throws InterruptedException {
-                while (!call.isReady() && !call.isCancelled()) {
-                    Thread.sleep(5);
-                }
+                awaitReady(eid);
                 call.onNext(SubscribeResponse.newBuilder().setEvent(Event.newBuilder().setCursor(EventTable.eidText(eid))
                         .setSequence(eid).setTime(time).setNode(p.node()).setBootId(p.bootId()).setRow(QueryService.row(values)))
                         .build());
             }
 
             @Override
-            public void lost(long count, long resumedAfter) {
+            public void lost(long count, long resumedAfter) throws InterruptedException {
+                awaitReady(resumedAfter);
                 call.onNext(SubscribeResponse.newBuilder().setLost(LostEvents.newBuilder().setCount(count)
                         .setResumedAfter(EventTable.eidText(resumedAfter))).build());
+            }
+
+            /**
+             * Waits while the client's flow-control window is full: the client's own pace, bounded by the stall
+             * timeout, after which the subscription ends (the client resumes with its last cursor).
+             */
+            private void awaitReady(long eid) throws InterruptedException {
+                long stalledSince = System.nanoTime();
+                while (!call.isReady()) {
+                    if (cancelled()) {
+                        throw new InterruptedException("the client went away");
+                    }
+                    if (System.nanoTime() - stalledSince > stallNanos) {
+                        throw new QueryException(ErrorCode.LIMIT_EXCEEDED, "the subscriber read nothing for "
+                                + config.events().stallTimeout().toSeconds() + " s (hostquery.events.stall-timeout); resume after "
+                                + "cursor " + EventTable.eidText(eid - 1), -1, "stall_timeout");
+                    }
+                    Thread.sleep(5);
+                }
             }
         }, failure -> {
             if (!call.isCancelled()) {
@@ -72,5 +97,7 @@ public class EventsService extends EventsGrpc.EventsImplBase {
                         : GrpcErrors.error(Status.INTERNAL, "internal", "the subscription failed: " + failure.getMessage()));
             }
         });
+        // the context, not the observer's cancel handler: with blocking methods that event can queue behind the call
+        context.addListener(c -> handle.cancel(), Runnable::run);
     }
 }

@@ -20,6 +20,7 @@ final class GrpcErrors {
             case READ_ONLY -> Status.PERMISSION_DENIED;
             case LIMIT_EXCEEDED -> "timeout_ms".equals(e.limit()) ? Status.DEADLINE_EXCEEDED : Status.RESOURCE_EXHAUSTED;
             case BUSY -> Status.UNAVAILABLE;
+            case CANCELLED -> Status.CANCELLED;
             case TABLE_ERROR, INTERNAL -> Status.INTERNAL;
         };
         return error(status, e.code().code(), e.getMessage());

@@ -41,8 +41,8 @@ public class QueryService extends QueryGrpc.QueryImplBase {
     @Override
     @Blocking
     public void query(QueryRequest request, StreamObserver<QueryResponse> response) {
-        try {
-            QueryResult result = engine.get().query(request.getSql(), limits(request));
+        try (CallCancellation cancellation = CallCancellation.of((ServerCallStreamObserver<?>) response)) {
+            QueryResult result = engine.get().query(request.getSql(), limits(request), cancellation.caller());
             QueryResponse.Builder b = QueryResponse.newBuilder().addAllColumns(columns(result.columns()))
                     .setElapsedUs(result.elapsedNanos() / 1000);
             for (Object[] values : result.rows()) {
@@ -55,21 +55,30 @@ public class QueryService extends QueryGrpc.QueryImplBase {
         }
     }
 
+    /**
+     * Streams the result in batches. The query holds its SQLite connection while it streams, so a client that
+     * stops reading must not keep it: between two batches the server waits for the client's flow-control window
+     * only until the query's time limit, and a cancelled call or a client gone ends the query at once.
+     */
     @Override
     @Blocking
     public void queryStream(QueryRequest request, StreamObserver<QueryStreamResponse> response) {
-        if (request.getBatchSize() > MAX_BATCH) {
+        // batch_size is a uint32: read it unsigned, so 4294967295 is refused rather than wrapping to -1
+        long requestedBatch = Integer.toUnsignedLong(request.getBatchSize());
+        if (requestedBatch > MAX_BATCH) {
             response.onError(GrpcErrors.error(Status.INVALID_ARGUMENT, "bad_request", "batch_size must be at most "
-                    + MAX_BATCH + ", got " + request.getBatchSize()));
+                    + MAX_BATCH + ", got " + requestedBatch));
             return;
         }
-        int batchSize = request.getBatchSize() == 0 ? DEFAULT_BATCH : request.getBatchSize();
+        int batchSize = requestedBatch == 0 ? DEFAULT_BATCH : (int) requestedBatch;
         ServerCallStreamObserver<QueryStreamResponse> call = (ServerCallStreamObserver<QueryStreamResponse>) response;
         long start = System.nanoTime();
         long[] count = {0};
         RowBatch.Builder[] batch = {RowBatch.newBuilder()};
-        try {
-            engine.get().execute(request.getSql(), limits(request), new ResultHandler() {
+        QueryLimits limits = limits(request);
+        long deadline = start + TimeUnit.MILLISECONDS.toNanos(engine.get().limits().narrow(limits).timeoutMillis());
+        try (CallCancellation cancellation = CallCancellation.of(call)) {
+            engine.get().execute(request.getSql(), limits, cancellation.caller(), new ResultHandler() {
                 @Override
                 public void columns(List<ResultColumn> columns) {
                     call.onNext(QueryStreamResponse.newBuilder()
@@ -78,23 +87,18 @@ public class QueryService extends QueryGrpc.QueryImplBase {
 
                 @Override
                 public boolean row(Object[] values) {
-                    if (call.isCancelled()) {
-                        return false;
-                    }
                     batch[0].addRows(QueryService.row(values));
                     count[0]++;
                     if (batch[0].getRowsCount() >= batchSize) {
-                        awaitReady(call);
+                        cancellation.awaitReady(deadline);
                         call.onNext(QueryStreamResponse.newBuilder().setBatch(batch[0]).build());
                         batch[0] = RowBatch.newBuilder();
                     }
                     return true;
                 }
             });
-            if (call.isCancelled()) {
-                return;
-            }
             if (batch[0].getRowsCount() > 0) {
+                cancellation.awaitReady(deadline);
                 call.onNext(QueryStreamResponse.newBuilder().setBatch(batch[0]).build());
             }
             call.onNext(QueryStreamResponse.newBuilder().setSummary(StreamSummary.newBuilder().setRowCount(count[0])
@@ -103,21 +107,6 @@ public class QueryService extends QueryGrpc.QueryImplBase {
         } catch (QueryException e) {
             if (!call.isCancelled()) {
                 call.onError(GrpcErrors.of(e));
-            }
-        }
-    }
-
-    /**
-     * Waits while the client's flow-control window is full, so a slow reader costs the server its query's time
-     * rather than unbounded buffered batches; the query's time limit still applies.
-     */
-    private static void awaitReady(ServerCallStreamObserver<?> call) {
-        while (!call.isReady() && !call.isCancelled()) {
-            try {
-                Thread.sleep(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.hostquery.query.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.hostquery.query.sqlite.ErrorCode;
 import dev.hostquery.query.sqlite.QueryException;
@@ -17,6 +18,13 @@ public class Problems {
     static Response problem(int status, String code, String title, String detail, Integer position, String limit) {
         ProblemDto body = new ProblemDto("urn:hostquery:error:" + code, title, status, code, detail, position, limit);
         return Response.status(status).type(MEDIA_TYPE).entity(body).build();
+    }
+
+    /** The problem document of a query error, for a stream whose status is already sent. */
+    static ProblemDto dto(QueryException e) {
+        ErrorCode code = e.code();
+        return new ProblemDto("urn:hostquery:error:" + code.code(), title(code), code.httpStatus(), code.code(), e.getMessage(),
+                e.position() < 0 ? null : e.position(), e.limit());
     }
 
     static Response of(QueryException e) {
@@ -36,6 +44,7 @@ public class Problems {
             case READ_ONLY -> "Queries are read-only";
             case LIMIT_EXCEEDED -> "Query limit exceeded";
             case BUSY -> "Too many queries";
+            case CANCELLED -> "Query cancelled";
             case SQL_ERROR -> "Query failed";
             case TABLE_ERROR -> "Table failed";
             case INTERNAL -> "Internal error";
@@ -50,10 +59,45 @@ public class Problems {
         return of(e);
     }
 
-    @ServerExceptionMapper
+    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER - 100)
     public Response mapUnknownProperty(UnrecognizedPropertyException e) {
         return problem(400, "bad_request", "Bad request", "unknown field '" + e.getPropertyName()
                 + "' in the request body; known fields: " + e.getKnownPropertyIds(), null, null);
+    }
+
+    /**
+     * A body of the wrong shape ({@code ["SELECT 1"]}, {@code {"sql": []}}, a string for a number). Mapped here
+     * and not only as a JsonProcessingException: Quarkus has its own mapper for this type, which answers with an
+     * empty body.
+     */
+    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER - 100)
+    public Response mapMismatch(MismatchedInputException e) {
+        String field = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b).orElse(null);
+        Class<?> target = e.getTargetType();
+        String expected = target == null ? "a value of another type" : expected(target);
+        String detail = field == null
+                ? "the request body must be a JSON object such as {\"sql\": \"SELECT 1\"}"
+                : "field '" + field + "' must be " + expected;
+        return problem(400, "bad_request", "Bad request", detail + where(e), null, null);
+    }
+
+    private static String expected(Class<?> target) {
+        if (target == String.class) {
+            return "a string";
+        }
+        if (target == Long.class || target == long.class || target == Integer.class || target == int.class) {
+            return "a whole number";
+        }
+        if (target.isRecord()) {
+            return "a JSON object";
+        }
+        return "a " + target.getSimpleName();
+    }
+
+    private static String where(JsonProcessingException e) {
+        var location = e.getLocation();
+        return location == null ? "" : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
     }
 
     @ServerExceptionMapper
@@ -76,6 +120,12 @@ public class Problems {
             default -> status >= 500 ? "internal" : "bad_request";
         };
         Throwable cause = e.getCause();
+        if (cause instanceof UnrecognizedPropertyException unknown) {
+            return mapUnknownProperty(unknown);
+        }
+        if (cause instanceof MismatchedInputException mismatch) {
+            return mapMismatch(mismatch);
+        }
         if (cause instanceof JsonProcessingException json) {
             return mapJson(json);
         }

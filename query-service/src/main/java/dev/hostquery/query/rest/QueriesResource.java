@@ -2,24 +2,33 @@ package dev.hostquery.query.rest;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hostquery.query.config.HostqueryConfig;
 import dev.hostquery.query.sqlite.ErrorCode;
 import dev.hostquery.query.sqlite.QueryEngine;
 import dev.hostquery.query.sqlite.QueryException;
 import dev.hostquery.query.sqlite.QueryLimits;
-import dev.hostquery.query.sqlite.QueryResult;
 import dev.hostquery.query.sqlite.ResultColumn;
 import io.smallrye.common.annotation.Blocking;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -36,11 +45,41 @@ public class QueriesResource {
     @Inject
     ObjectMapper mapper;
 
+    @Inject
+    HostqueryConfig config;
+
+    /** Bytes of rows read ahead before the response is committed: within it, errors keep their own status. */
+    static final long PEEK_BYTES = 1 << 20;
+    /** How much longer than its time limit the HTTP side waits for a query's runner before giving up on it. */
+    static final long GRACE_NANOS = 5_000_000_000L;
+
+    /**
+     * Owned: the threads REST queries run on (platform threads: SQLite waits inside FFM upcalls), twice the
+     * connections, since a query's runner can still be handing its last chunk while the next one starts.
+     */
+    private ExecutorService runners;
+
+    @PostConstruct
+    void startRunners() {
+        int threads = 2 * config.query().connections();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(1024),
+                Thread.ofPlatform().name("hostquery-rest-query-", 0).daemon(true).factory());
+        pool.allowCoreThreadTimeOut(true);
+        runners = pool;
+    }
+
+    @PreDestroy
+    void stopRunners() {
+        runners.shutdownNow();
+    }
+
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Blocking
-    @Operation(summary = "Run a query", description = "Runs one read-only SELECT and returns every row. Errors are "
+    @Operation(summary = "Run a query", description = "Runs one read-only SELECT and returns every row. A result of more "
+            + "than 1 MiB streams as the client reads it; an error after its first bytes ends the document with an 'error' "
+            + "problem instead of a status. Errors are "
             + "problem documents with a stable code: bad_request, sql_syntax, unknown_table, unknown_column, "
             + "required_constraint, invalid_constraint (400); read_only (403); limit_exceeded (422); busy (503); "
             + "table_error, internal (500).")
@@ -56,52 +95,130 @@ public class QueriesResource {
             content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = ProblemDto.class)))
     @APIResponse(responseCode = "500", description = "A table or the service failed",
             content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = ProblemDto.class)))
-    public Response query(QueryRequestDto request) {
+    public Response query(QueryRequestDto request, @Context HttpServerRequest http) {
         if (request == null) {
             throw new QueryException(ErrorCode.BAD_REQUEST, "the request body is empty: send {\"sql\": \"SELECT …\"}");
         }
-        QueryResult result = engine.query(request.sql(), limits(request.limits()));
-        StreamingOutput body = out -> write(result, out);
+        String client = http.remoteAddress() == null ? "unknown" : http.remoteAddress().hostAddress();
+        StreamedQuery query = new StreamedQuery(engine, request.sql(), limits(request.limits()), client);
+        query.onStalled(() -> http.connection().close());
+        http.response().closeHandler(v -> query.cancel("the client went away"));
+        query.start(runners);
+        // Read ahead up to PEEK_BYTES: a result that ends within it, or fails within it, is answered whole, with the
+        // error's own status. A longer one streams; an error after the first bytes ends the JSON with "error".
+        List<Object> head = new ArrayList<>();
+        long bytes = 0;
+        try {
+            while (true) {
+                Object item = query.take(GRACE_NANOS);
+                if (item == null) {
+                    query.cancel("the query did not finish within its time limit");
+                    throw new QueryException(ErrorCode.INTERNAL, "the query neither finished nor failed within its time limit");
+                }
+                if (item instanceof StreamedQuery.Failed failed) {
+                    throw failed.error();
+                }
+                head.add(item);
+                if (StreamedQuery.isEnd(item) || (bytes += size(item)) > PEEK_BYTES) {
+                    break;
+                }
+            }
+        } catch (InterruptedException e) {
+            query.cancel("interrupted");
+            Thread.currentThread().interrupt();
+            throw new QueryException(ErrorCode.CANCELLED, "interrupted");
+        }
+        StreamingOutput body = out -> write(query, head, out);
         return Response.ok(body, MediaType.APPLICATION_JSON_TYPE).build();
     }
 
-    /**
-     * Writes a {@link QueryResponseDto} straight from the result's rows with a streaming generator: no map per
-     * row. The query has finished, so no error can arise half way through.
-     */
-    private void write(QueryResult result, OutputStream out) throws IOException {
-        List<ResultColumn> columns = result.columns();
-        try (JsonGenerator json = mapper.getFactory().createGenerator(out)) {
-            json.writeStartObject();
-            json.writeArrayFieldStart("columns");
-            for (ResultColumn c : columns) {
-                json.writeStartObject();
-                json.writeStringField("name", c.name());
-                json.writeStringField("type", c.type());
-                json.writeEndObject();
-            }
-            json.writeEndArray();
-            json.writeArrayFieldStart("rows");
-            for (Object[] values : result.rows()) {
-                json.writeStartObject();
-                for (int i = 0; i < values.length; i++) {
-                    json.writeFieldName(columns.get(i).name());
-                    switch (values[i]) {
-                        case null -> json.writeNull();
-                        case Long l -> json.writeNumber(l);
-                        case Double d -> json.writeNumber(d);
-                        case String s -> json.writeString(s);
-                        case byte[] b -> json.writeBinary(b);
-                        default -> json.writeString(values[i].toString());
-                    }
+    private static long size(Object item) {
+        long bytes = 0;
+        if (item instanceof List<?> chunk) {
+            for (Object row : chunk) {
+                for (Object v : (Object[]) row) {
+                    bytes += v instanceof String s ? s.length() : v instanceof byte[] b ? b.length : 8;
                 }
-                json.writeEndObject();
+            }
+        }
+        return bytes;
+    }
+
+    /**
+     * Writes a {@link QueryResponseDto} with a streaming generator, from the chunks read ahead and then from the
+     * query as the client takes them: no map per row, and a bounded amount in memory.
+     */
+    private void write(StreamedQuery query, List<Object> head, OutputStream out) throws IOException {
+        List<ResultColumn> columns = null;
+        long count = 0;
+        QueryException failure = null;
+        try (JsonGenerator json = mapper.getFactory().createGenerator(out)) {
+            java.util.Iterator<Object> ahead = head.iterator();
+            while (true) {
+                Object item = ahead.hasNext() ? ahead.next() : query.take(GRACE_NANOS);
+                if (item == null) {
+                    query.cancel("the query did not finish within its time limit");
+                    failure = new QueryException(ErrorCode.INTERNAL, "the query neither finished nor failed within its time limit");
+                    break;
+                }
+                if (item instanceof StreamedQuery.Failed f) {
+                    failure = f.error();
+                    break;
+                }
+                if (StreamedQuery.isEnd(item)) {
+                    break;
+                }
+                if (item instanceof StreamedQuery.Columns c) {
+                    columns = c.columns();
+                    json.writeStartObject();
+                    json.writeArrayFieldStart("columns");
+                    for (ResultColumn rc : columns) {
+                        json.writeStartObject();
+                        json.writeStringField("name", rc.name());
+                        json.writeStringField("type", rc.type());
+                        json.writeEndObject();
+                    }
+                    json.writeEndArray();
+                    json.writeArrayFieldStart("rows");
+                    continue;
+                }
+                for (Object row : (List<?>) item) {
+                    writeRow(json, columns, (Object[]) row);
+                    count++;
+                }
             }
             json.writeEndArray();
-            json.writeNumberField("row_count", result.rows().size());
-            json.writeNumberField("elapsed_ms", result.elapsedNanos() / 1e6);
+            json.writeNumberField("row_count", count);
+            json.writeNumberField("elapsed_ms", query.elapsedNanos() / 1e6);
+            if (failure != null) {
+                json.writeFieldName("error");
+                mapper.writeValue(json, Problems.dto(failure));
+            }
             json.writeEndObject();
+        } catch (IOException | RuntimeException e) {
+            query.cancel("the client went away");
+            throw e;
+        } catch (InterruptedException e) {
+            query.cancel("interrupted");
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while streaming the result", e);
         }
+    }
+
+    private static void writeRow(JsonGenerator json, List<ResultColumn> columns, Object[] values) throws IOException {
+        json.writeStartObject();
+        for (int i = 0; i < values.length; i++) {
+            json.writeFieldName(columns.get(i).name());
+            switch (values[i]) {
+                case null -> json.writeNull();
+                case Long l -> json.writeNumber(l);
+                case Double d -> json.writeNumber(d);
+                case String s -> json.writeString(s);
+                case byte[] b -> json.writeBinary(b);
+                default -> json.writeString(values[i].toString());
+            }
+        }
+        json.writeEndObject();
     }
 
     static QueryLimits limits(QueryRequestDto.Limits limits) {

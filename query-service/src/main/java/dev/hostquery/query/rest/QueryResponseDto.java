@@ -13,7 +13,10 @@ public record QueryResponseDto(
                 + "a blob is base64 text, an unknown value is null. When two result columns share a name the last wins: alias them.")
         List<Map<String, Object>> rows,
         @JsonProperty("row_count") @Schema(description = "Number of rows") int rowCount,
-        @JsonProperty("elapsed_ms") @Schema(description = "Time spent running the query, milliseconds") double elapsedMs) {
+        @JsonProperty("elapsed_ms") @Schema(description = "Time spent running the query, milliseconds") double elapsedMs,
+        @Schema(description = "Set only when a streamed result failed after its first bytes were sent (the status was "
+                + "200 by then): the rows before it were sent, and this says why the rest is missing", nullable = true)
+        ProblemDto error) {
 
     /** A result column. */
     @Schema(name = "ResultColumn", description = "A result column.")

@@ -19,8 +19,10 @@ public enum ErrorCode {
     READ_ONLY(403),
     /** The query broke its time, row, result-size or memory limit and was stopped. */
     LIMIT_EXCEEDED(422),
-    /** Every connection stayed busy until the query's time limit. */
+    /** Every connection stayed busy until the query's time limit, or a bounded resource is full. */
     BUSY(503),
+    /** The client cancelled the query or went away; nobody is usually left to read this. */
+    CANCELLED(499),
     /** SQLite stopped the query with an error while it ran (e.g. integer overflow in sum()). */
     SQL_ERROR(400),
     /** A table failed while producing rows. */

@@ -8,9 +8,15 @@ import dev.hostquery.api.Table;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,10 +32,28 @@ public final class QueryEngine implements AutoCloseable {
     /** Oldest SQLite with {@code sqlite3_vtab_in}. */
     public static final int MIN_SQLITE_VERSION = 3_038_000;
 
+    /**
+     * SQLite's own tables a query may read besides ours: the (empty) schema table, and the JSON table-valued
+     * functions. Not sqlite_stmt (other clients' SQL), sqlite_dbpage, dbstat or the pragma_* tables.
+     */
+    static final Set<String> BUILT_IN_TABLES = Set.of("sqlite_master", "sqlite_schema", "sqlite_temp_master",
+            "sqlite_temp_schema", "json_each", "json_tree");
+
+    /** Table threads and waiting scans when a caller does not say (tests; the service passes its settings). */
+    static final int DEFAULT_TABLE_THREADS = 64;
+    static final int DEFAULT_TABLE_QUEUE = 256;
+
     private final QueryLimits limits;
+    /** Fair: queries waiting for a connection get one in the order they asked. */
     private final ArrayBlockingQueue<SqliteConnection> pool;
     private final List<SqliteConnection> all = new ArrayList<>();
     private final List<Long> tableIds = new ArrayList<>();
+    /** Every name a statement may read: the tables, their aliases, and SQLite's harmless built-in tables. */
+    private final Set<String> readable;
+    /** Owned: the bounded pool that runs table generators; shut down by {@link #close()}. */
+    private final ThreadPoolExecutor tableThreads;
+    /** How many connections each client holds or waits for, bounded per client so that no client starves the rest. */
+    private final ClientShares clients;
     private volatile boolean closed;
 
     /**
@@ -41,8 +65,27 @@ public final class QueryEngine implements AutoCloseable {
      * @throws IllegalStateException when the system SQLite is older than 3.38 or cannot be loaded
      */
     public QueryEngine(List<Table> tables, int connections, QueryLimits limits, long heapLimitBytes) {
+        this(tables, connections, limits, heapLimitBytes, DEFAULT_TABLE_THREADS, DEFAULT_TABLE_QUEUE, connections);
+    }
+
+    /**
+     * @param tableThreads most table generators running at once, across all queries (platform threads)
+     * @param tableQueue   most scans waiting for a table thread; a scan beyond it fails the query as busy
+     * @param perClient    most connections one client ({@link Caller#client()}) holds at once; its further queries
+     *                     wait, and fail as busy at their time limit, while other clients' queries go ahead
+     */
+    public QueryEngine(List<Table> tables, int connections, QueryLimits limits, long heapLimitBytes, int tableThreads,
+            int tableQueue, int perClient) {
         if (connections < 1) {
             throw new IllegalArgumentException("connections must be at least 1, got " + connections);
+        }
+        if (perClient < 1) {
+            throw new IllegalArgumentException("connections per client must be at least 1, got " + perClient);
+        }
+        clients = new ClientShares(Math.min(perClient, connections), connections);
+        if (tableThreads < 1 || tableQueue < 0) {
+            throw new IllegalArgumentException("table threads must be at least 1 and the queue not negative, got "
+                    + tableThreads + " and " + tableQueue);
         }
         if (Sqlite.versionNumber() < MIN_SQLITE_VERSION) {
             throw new IllegalStateException("SQLite " + Sqlite.version() + " is too old: 3.38 or newer is needed");
@@ -65,7 +108,17 @@ public final class QueryEngine implements AutoCloseable {
         } catch (Throwable t) {
             throw Sqlite.rethrow(t);
         }
-        pool = new ArrayBlockingQueue<>(connections);
+        Set<String> names2 = new HashSet<>(BUILT_IN_TABLES);
+        names.forEach(n -> names2.add(n.toLowerCase(Locale.ROOT)));
+        readable = Set.copyOf(names2);
+        // Platform threads, not virtual ones: the SQLite thread waits for rows inside an FFM upcall, a native frame
+        // that pins a virtual thread to its carrier, so with as many waiting queries as cores no carrier would be
+        // left to run the generators they wait for.
+        this.tableThreads = new ThreadPoolExecutor(tableThreads, tableThreads, 30, TimeUnit.SECONDS,
+                tableQueue == 0 ? new java.util.concurrent.SynchronousQueue<>() : new LinkedBlockingQueue<>(tableQueue),
+                Thread.ofPlatform().name("hostquery-table-", 0).daemon(true).factory());
+        this.tableThreads.allowCoreThreadTimeOut(true);
+        pool = new ArrayBlockingQueue<>(connections, true);
         for (int i = 0; i < connections; i++) {
             SqliteConnection connection = new SqliteConnection(ids, names);
             all.add(connection);
@@ -84,7 +137,12 @@ public final class QueryEngine implements AutoCloseable {
 
     /** Runs a query and collects its whole result. */
     public QueryResult query(String sql, QueryLimits requested) {
-        return query(sql, requested, new Object[0]);
+        return query(sql, requested, Caller.internal("query"));
+    }
+
+    /** Runs a caller's query, which its cancellation can end from another thread, and collects its whole result. */
+    public QueryResult query(String sql, QueryLimits requested, Caller caller) {
+        return collect(sql, requested, new Object[0], caller, null);
     }
 
     /**
@@ -92,10 +150,14 @@ public final class QueryEngine implements AutoCloseable {
      * {@link String} each. The same SQL with other values reuses the connection's prepared statement.
      */
     public QueryResult query(String sql, QueryLimits requested, Object... parameters) {
+        return collect(sql, requested, parameters, Caller.internal("query"), null);
+    }
+
+    private QueryResult collect(String sql, QueryLimits requested, Object[] parameters, Caller caller, String onlyTable) {
         List<Object[]> rows = new ArrayList<>();
         List<List<ResultColumn>> columns = new ArrayList<>(1);
         long start = System.nanoTime();
-        execute(sql, requested, parameters, new ResultHandler() {
+        execute(sql, requested, parameters, caller, onlyTable, new ResultHandler() {
             @Override
             public void columns(List<ResultColumn> c) {
                 columns.add(c);
@@ -116,10 +178,54 @@ public final class QueryEngine implements AutoCloseable {
      * @throws QueryException with the error code and a message naming what was wrong
      */
     public void execute(String sql, QueryLimits requested, ResultHandler handler) {
-        execute(sql, requested, new Object[0], handler);
+        execute(sql, requested, new Object[0], Caller.internal("query"), null, handler);
     }
 
-    private void execute(String sql, QueryLimits requested, Object[] parameters, ResultHandler handler) {
+    /**
+     * Runs a caller's query, which its cancellation can end from another thread (it then fails with
+     * {@link ErrorCode#CANCELLED}), handing columns and rows to {@code handler} as SQLite produces them. A handler
+     * may throw a {@link QueryException} to end the query with that error.
+     */
+    public void execute(String sql, QueryLimits requested, Caller caller, ResultHandler handler) {
+        execute(sql, requested, new Object[0], caller, null, handler);
+    }
+
+    /**
+     * Checks that {@code filter} is an expression over one row of {@code table} and nothing else, and returns the
+     * columns of {@code SELECT *, eid FROM table}. Refused: SQL that escapes the expression (an unbalanced
+     * parenthesis, a comment, a semicolon), subqueries and compound SELECTs, reads of any other table, and
+     * every function or construct the authorizer denies queries.
+     *
+     * @throws QueryException bad_request, sql_syntax, unknown_column or read_only naming what is wrong; positions
+     *                        are offsets in the filter
+     */
+    public List<ResultColumn> checkFilter(String table, String filter) {
+        FilterText.check(filter);
+        String prefix = "SELECT *, eid FROM " + table + " WHERE eid < '0' AND (";
+        try {
+            return collect(prefix + filter + ")", QueryLimits.NONE_REQUESTED, new Object[0], Caller.internal("subscriptions"), table)
+                    .columns();
+        } catch (QueryException e) {
+            // report the error against the filter the client wrote, not the query built around it
+            String message = e.getMessage().replaceFirst(" \\(at position \\d+: .*\\)$", "");
+            int position = e.position() >= prefix.length() ? e.position() - prefix.length() : -1;
+            // what the authorizer refuses in a filter is not a write: the request is wrong
+            ErrorCode code = e.code() == ErrorCode.READ_ONLY ? ErrorCode.BAD_REQUEST : e.code();
+            throw new QueryException(code, "invalid filter '" + filter + "': " + message, position, e.limit());
+        }
+    }
+
+    /**
+     * Runs a subscription's read: {@code sql} embeds a filter that {@link #checkFilter} accepted, so the
+     * statement is held to the same rules (one table, no subquery) when it is prepared.
+     */
+    public QueryResult queryFiltered(String table, String sql, Object... parameters) {
+        return collect(sql, QueryLimits.NONE_REQUESTED, parameters, Caller.internal("subscriptions"), table);
+    }
+
+    private void execute(String sql, QueryLimits requested, Object[] parameters, Caller caller, String onlyTable,
+            ResultHandler handler) {
+        Cancellation cancellation = caller.cancellation();
         if (sql == null || sql.isBlank()) {
             throw new QueryException(ErrorCode.BAD_REQUEST, "the request has no SQL: give a SELECT statement in 'sql'");
         }
@@ -127,24 +233,39 @@ public final class QueryEngine implements AutoCloseable {
             throw new QueryException(ErrorCode.BUSY, "the query engine is shutting down");
         }
         QueryLimits effective = limits.narrow(requested);
-        SqliteConnection connection;
+        QueryState state = new QueryState(effective.timeoutMillis(), cancellation, tableThreads, readable, onlyTable);
+        clients.acquire(caller.client(), state);
+        SqliteConnection connection = null;
         try {
-            connection = pool.poll(effective.timeoutMillis(), TimeUnit.MILLISECONDS);
+            while (connection == null && !state.ended()) {
+                // in slices, so that a query cancelled while it waits gives up its place at once
+                connection = pool.poll(Math.min(50_000_000L, Math.max(1, state.remainingNanos())), TimeUnit.NANOSECONDS);
+            }
         } catch (InterruptedException e) {
+            clients.release(caller.client());
             Thread.currentThread().interrupt();
-            throw new QueryException(ErrorCode.BUSY, "interrupted while waiting for a connection");
+            throw new QueryException(ErrorCode.CANCELLED, "interrupted while waiting for a connection");
+        }
+        if (connection == null) {
+            clients.release(caller.client());
+        }
+        if (connection == null && cancellation.isCancelled()) {
+            throw new QueryException(ErrorCode.CANCELLED, "the query was cancelled while it waited for a connection: "
+                    + cancellation.reason());
         }
         if (connection == null) {
             throw new QueryException(ErrorCode.BUSY, "all " + all.size() + " query connections stayed busy for "
                     + effective.timeoutMillis() + " ms; try again later");
         }
-        QueryState state = new QueryState(effective.timeoutMillis());
         QueryState.CURRENT.set(state);
+        cancellation.onCancel(connection::interrupt);
         try {
             run(connection, sql, parameters, effective, state, handler);
         } finally {
+            cancellation.onCancel(null); // after this no late cancel can interrupt the connection's next query
             QueryState.CURRENT.remove();
             pool.add(connection);
+            clients.release(caller.client());
         }
     }
 
@@ -322,6 +443,9 @@ public final class QueryEngine implements AutoCloseable {
         int offset = connection.errorOffset();
         int position = offset < 0 ? -1 : charOffset(bytes, offset);
         int primary = rc & 0xff;
+        if (state.engineFailure != null) {
+            return state.engineFailure;
+        }
         if (state.denied != null || primary == Sqlite.SQLITE_AUTH) {
             String what = state.denied == null ? "this statement" : state.denied;
             return new QueryException(ErrorCode.READ_ONLY, "queries are read-only: " + what + " is not allowed");
@@ -348,6 +472,9 @@ public final class QueryEngine implements AutoCloseable {
     }
 
     private static QueryException stepError(SqliteConnection connection, int rc, QueryState state) {
+        if (state.engineFailure != null) {
+            return state.engineFailure;
+        }
         if (state.violated != null) {
             return limitError(state);
         }
@@ -356,7 +483,7 @@ public final class QueryEngine implements AutoCloseable {
             return memoryError();
         }
         String message = connection.errorMessage();
-        if (state.tableFailure instanceof InvalidConstraintException) {
+        if (state.tableFailure instanceof InvalidConstraintException || state.tableFailure instanceof InvalidPathException) {
             return new QueryException(ErrorCode.INVALID_CONSTRAINT, message);
         }
         if (state.tableFailure != null) {
@@ -373,6 +500,7 @@ public final class QueryEngine implements AutoCloseable {
             case TIME -> new QueryException(ErrorCode.LIMIT_EXCEEDED, "the query ran longer than its time limit of "
                     + state.timeoutMillis + " ms (timeout_ms) and was stopped", -1, "timeout_ms");
             case MEMORY -> memoryError();
+            case CANCELLED -> new QueryException(ErrorCode.CANCELLED, "the query was cancelled: " + state.cancellation.reason());
             default -> new QueryException(ErrorCode.LIMIT_EXCEEDED, "the query broke a limit", -1, null);
         };
     }
@@ -420,5 +548,6 @@ public final class QueryEngine implements AutoCloseable {
             }
         }
         tableIds.forEach(VirtualTables::unregister);
+        tableThreads.shutdownNow();
     }
 }

@@ -1,9 +1,13 @@
 package dev.hostquery.query.sqlite;
 
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+
 /**
- * What the SQLite callbacks of one running query share with the thread that runs it: the deadline, and the
- * reasons for a failure that SQLite itself only reports as a generic error. Set as a thread-local by
- * {@link SqliteConnection} around every prepare and step; callbacks run on that same thread.
+ * What the SQLite callbacks of one running query share with the thread that runs it: the deadline, the
+ * cancellation, what the authorizer allows, and the reasons for a failure that SQLite itself only reports as a
+ * generic error. Set as a thread-local by {@link QueryEngine} around every prepare and step; callbacks run on
+ * that same thread.
  */
 final class QueryState {
     static final ThreadLocal<QueryState> CURRENT = new ThreadLocal<>();
@@ -11,7 +15,20 @@ final class QueryState {
     final long deadlineNanos;
     /** The time limit in milliseconds, for messages. */
     final long timeoutMillis;
+    /** Set by another thread to end the query; never null. */
+    final Cancellation cancellation;
+    /** Where table generators run: the engine's bounded pool. */
+    final ExecutorService tableThreads;
+    /** Names a statement may read from: the engine's tables and aliases, and SQLite's own harmless ones. */
+    final Set<String> readable;
+    /**
+     * When set, the statement is a subscription filter over this one table: the authorizer allows reads of its
+     * columns only, and no SELECT but the one around the filter (no subqueries, no compound SELECTs).
+     */
+    final String onlyTable;
 
+    /** SELECTs the authorizer saw while preparing: 1 for a plain query. */
+    int selects;
     /** Why xBestIndex refused a plan (a required column without a constraint); last one wins. */
     String refusal;
     /** What the authorizer denied, e.g. "INSERT". */
@@ -21,16 +38,35 @@ final class QueryState {
     /** The failure a table's generator threw, and the table's name. */
     Throwable tableFailure;
     String failedTable;
+    /** A failure the engine itself raised inside a callback (busy table threads), reported as it is. */
+    QueryException engineFailure;
 
-    enum Limit { TIME, ROWS, BYTES, MEMORY }
+    enum Limit { TIME, ROWS, BYTES, MEMORY, CANCELLED }
 
-    QueryState(long timeoutMillis) {
+    QueryState(long timeoutMillis, Cancellation cancellation, ExecutorService tableThreads, Set<String> readable,
+            String onlyTable) {
         this.timeoutMillis = timeoutMillis;
         this.deadlineNanos = System.nanoTime() + timeoutMillis * 1_000_000L;
+        this.cancellation = cancellation;
+        this.tableThreads = tableThreads;
+        this.readable = readable;
+        this.onlyTable = onlyTable;
     }
 
     boolean expired() {
         return System.nanoTime() - deadlineNanos > 0;
+    }
+
+    /** True once the query must stop: its deadline passed or it was cancelled. Cheap: tables call it per row. */
+    boolean ended() {
+        return cancellation.isCancelled() || expired();
+    }
+
+    /** Records why the query ended, for the error message; the first reason wins. */
+    void markEnded() {
+        if (violated == null) {
+            violated = cancellation.isCancelled() ? Limit.CANCELLED : Limit.TIME;
+        }
     }
 
     long remainingNanos() {

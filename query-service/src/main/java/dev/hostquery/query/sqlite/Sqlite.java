@@ -87,6 +87,7 @@ final class Sqlite {
     static final MethodHandle close_v2 = fn("sqlite3_close_v2", JAVA_INT, ADDRESS);
     static final MethodHandle prepare_v2 = fn("sqlite3_prepare_v2", JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS);
     static final MethodHandle step = fn("sqlite3_step", JAVA_INT, ADDRESS);
+    static final MethodHandle exec = fn("sqlite3_exec", JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
     static final MethodHandle reset = fn("sqlite3_reset", JAVA_INT, ADDRESS);
     static final MethodHandle clear_bindings = fn("sqlite3_clear_bindings", JAVA_INT, ADDRESS);
     static final MethodHandle bind_int64 = fn("sqlite3_bind_int64", JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG);

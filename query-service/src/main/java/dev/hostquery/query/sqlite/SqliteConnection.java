@@ -28,8 +28,54 @@ final class SqliteConnection implements AutoCloseable {
     /** Read-only pragmas a query may use, e.g. {@code PRAGMA table_info(processes)}. */
     private static final Set<String> PRAGMAS = Set.of("table_info", "table_xinfo", "table_list", "function_list",
             "module_list", "pragma_list", "collation_list", "compile_options");
-    private static final Set<String> DENIED_FUNCTIONS = Set.of("load_extension", "fts3_tokenizer", "readfile",
-            "writefile", "edit");
+    /**
+     * The functions a query may call: SQLite's core scalar, aggregate, window, date, math and JSON functions
+     * (https://sqlite.org/lang_corefunc.html and its siblings), including those of newer SQLite versions, and
+     * nothing else. Left out: load_extension, fts3_tokenizer, the FTS and R*Tree helpers, sqlite_log, and any
+     * function an extension or a future SQLite adds until it is looked at and listed here.
+     */
+    static final Set<String> FUNCTIONS = Set.of(
+            // core scalar functions
+            "abs", "changes", "char", "coalesce", "concat", "concat_ws", "format", "glob", "hex", "ifnull", "iif", "instr",
+            "last_insert_rowid", "length", "like", "likelihood", "likely", "lower", "ltrim", "max", "min", "nullif",
+            "octet_length", "printf", "quote", "random", "randomblob", "replace", "round", "rtrim", "sign", "soundex",
+            "sqlite_compileoption_get", "sqlite_compileoption_used", "sqlite_offset", "sqlite_source_id", "sqlite_version",
+            "substr", "substring", "total_changes", "trim", "typeof", "unhex", "unicode", "unlikely", "upper", "zeroblob",
+            "subtype",
+            // aggregates
+            "avg", "count", "group_concat", "string_agg", "sum", "total", "median", "percentile", "percentile_cont",
+            "percentile_disc",
+            // window functions
+            "row_number", "rank", "dense_rank", "percent_rank", "cume_dist", "ntile", "lag", "lead", "first_value",
+            "last_value", "nth_value",
+            // date and time
+            "date", "time", "datetime", "julianday", "unixepoch", "strftime", "timediff", "current_date", "current_time",
+            "current_timestamp",
+            // math
+            "acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "ceil", "ceiling", "cos", "cosh", "degrees", "exp",
+            "floor", "ln", "log", "log10", "log2", "mod", "pi", "pow", "power", "radians", "sin", "sinh", "sqrt", "tan",
+            "tanh", "trunc",
+            // JSON
+            "json", "json_array", "json_array_length", "json_error_position", "json_extract", "json_group_array",
+            "json_group_object", "json_insert", "json_object", "json_patch", "json_pretty", "json_quote", "json_remove",
+            "json_replace", "json_set", "json_type", "json_valid", "jsonb", "jsonb_array", "jsonb_extract",
+            "jsonb_group_array", "jsonb_group_object", "jsonb_insert", "jsonb_object", "jsonb_patch", "jsonb_remove",
+            "jsonb_replace", "jsonb_set", "->", "->>");
+
+    private static final Set<String> SCHEMA_TABLES = Set.of("sqlite_master", "sqlite_schema", "sqlite_temp_master",
+            "sqlite_temp_schema");
+
+    /**
+     * Eponymous tables of SQLite and its usual extensions that a query must not read (besides every pragma_*):
+     * sqlite_stmt shows other clients' SQL, sqlite_dbpage and dbstat the database's pages, the rest are of no use.
+     */
+    private static final Set<String> SQLITE_TABLES = Set.of("sqlite_stmt", "sqlite_dbpage", "dbstat", "fts3", "fts3tokenize",
+            "fts4", "fts4aux", "fts5", "fts5vocab", "rtree", "rtree_i32", "geopoly", "sqlite_memstat", "generate_series",
+            "carray", "completion", "zipfile", "fsdir", "sqlar", "csv", "spellfix1", "sqlite_btreeinfo", "unionvtab",
+            "swarmvtab", "sqlite_schema", "sqlite_master", "sqlite_temp_master", "sqlite_temp_schema");
+
+    /** Largest string or blob a query may build, bytes (SQLITE_LIMIT_LENGTH; SQLite's default is 1e9). */
+    static final int MAX_VALUE_BYTES = 64 << 20;
 
     static {
         try {
@@ -66,6 +112,16 @@ final class SqliteConnection implements AutoCloseable {
             }
             int ignored = (int) Sqlite.limit.invokeExact(db, Sqlite.SQLITE_LIMIT_ATTACHED, 0);
             ignored = (int) Sqlite.limit.invokeExact(db, Sqlite.SQLITE_LIMIT_SQL_LENGTH, 1_000_000);
+            ignored = (int) Sqlite.limit.invokeExact(db, Sqlite.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES);
+            // Temporary tables, sorts and DISTINCTs stay in memory, under the hard heap limit, instead of temp files
+            // on a disk nobody bounds (set before the authorizer, which would refuse the pragma).
+            rc = (int) Sqlite.exec.invokeExact(db, arena.allocateFrom("PRAGMA temp_store = MEMORY"), MemorySegment.NULL,
+                    MemorySegment.NULL, MemorySegment.NULL);
+            if (rc != Sqlite.SQLITE_OK) {
+                String message = errorMessage();
+                close();
+                throw new IllegalStateException("PRAGMA temp_store = MEMORY failed: " + message);
+            }
             var ids = tableIds.iterator();
             for (String name : names) {
                 long id = ids.next();
@@ -100,6 +156,15 @@ final class SqliteConnection implements AutoCloseable {
 
     MemorySegment handle() {
         return db;
+    }
+
+    /** Stops the statement running on this connection (sqlite3_interrupt); safe from any thread while it is open. */
+    void interrupt() {
+        try {
+            Sqlite.interrupt.invokeExact(db);
+        } catch (Throwable t) {
+            throw Sqlite.rethrow(t);
+        }
     }
 
     String errorMessage() {
@@ -166,21 +231,42 @@ final class SqliteConnection implements AutoCloseable {
 
     // ---- callbacks ------------------------------------------------------------------------------------
 
-    /** sqlite3_set_authorizer callback: reads, SELECT, functions and a few read-only pragmas; nothing else. */
+    /**
+     * sqlite3_set_authorizer callback: SELECT, reads of the engine's tables and SQLite's harmless ones, the listed
+     * functions and read-only pragmas; nothing else. A read with an empty column name is a table used without its
+     * columns ({@code SELECT count(*) FROM sqlite_stmt}): checked the same. In a subscription filter
+     * ({@link QueryState#onlyTable}) only that table's columns and a single SELECT are allowed.
+     */
     private static int authorize(MemorySegment arg, int action, MemorySegment a1, MemorySegment a2,
             MemorySegment a3, MemorySegment a4) {
         try {
+            QueryState state = QueryState.CURRENT.get();
+            if (state == null) {
+                return Sqlite.SQLITE_DENY;
+            }
             String denied = switch (action) {
-                case Sqlite.SQLITE_SELECT, Sqlite.SQLITE_READ, Sqlite.SQLITE_RECURSIVE -> null;
+                case Sqlite.SQLITE_SELECT -> ++state.selects > 1 && state.onlyTable != null
+                        ? "a subquery or compound SELECT in a filter" : null;
+                case Sqlite.SQLITE_RECURSIVE -> state.onlyTable != null ? "a recursive query in a filter" : null;
+                case Sqlite.SQLITE_READ -> {
+                    String table = lower(Sqlite.string(a1));
+                    if (state.onlyTable != null) {
+                        // the schema table: SQLite reads it itself when it first connects an eponymous table
+                        yield state.onlyTable.equals(table) || SCHEMA_TABLES.contains(table) ? null
+                                : "reading table " + table + " in a filter";
+                    }
+                    // a CTE or subquery of the statement itself comes without a database name (a3); so does a table
+                    // used without its columns (count(*)), hence SQLite's own tables are refused by name as well
+                    boolean ownName = a3.address() == 0 && !SQLITE_TABLES.contains(table) && !table.startsWith("pragma_");
+                    yield state.readable.contains(table) || ownName ? null : "reading " + table;
+                }
                 case Sqlite.SQLITE_FUNCTION -> {
-                    String name = Sqlite.string(a2);
-                    yield name != null && DENIED_FUNCTIONS.contains(name.toLowerCase(Locale.ROOT))
-                            ? "the function " + name + "()" : null;
+                    String name = lower(Sqlite.string(a2));
+                    yield FUNCTIONS.contains(name) ? null : "the function " + name + "()";
                 }
                 case Sqlite.SQLITE_PRAGMA -> {
-                    String name = Sqlite.string(a1);
-                    yield name != null && PRAGMAS.contains(name.toLowerCase(Locale.ROOT))
-                            ? null : "PRAGMA " + name;
+                    String name = lower(Sqlite.string(a1));
+                    yield state.onlyTable == null && PRAGMAS.contains(name) ? null : "PRAGMA " + name;
                 }
                 // SQLite checks an UPDATE of sqlite_master when it first connects an eponymous virtual table;
                 // a real UPDATE of the schema table fails anyway (writable_schema is off and PRAGMA is denied)
@@ -191,14 +277,17 @@ final class SqliteConnection implements AutoCloseable {
             if (denied == null) {
                 return Sqlite.SQLITE_OK;
             }
-            QueryState state = QueryState.CURRENT.get();
-            if (state != null && state.denied == null) {
+            if (state.denied == null) {
                 state.denied = denied;
             }
             return Sqlite.SQLITE_DENY;
         } catch (Throwable t) {
             return Sqlite.SQLITE_DENY;
         }
+    }
+
+    private static String lower(String s) {
+        return s == null ? "" : s.toLowerCase(Locale.ROOT);
     }
 
     private static String actionName(int action) {
@@ -235,11 +324,11 @@ final class SqliteConnection implements AutoCloseable {
         }
     }
 
-    /** sqlite3_progress_handler callback: interrupts the statement once the query's deadline has passed. */
+    /** sqlite3_progress_handler callback: stops the statement once the query's deadline passed or it was cancelled. */
     private static int progress(MemorySegment arg) {
         QueryState state = QueryState.CURRENT.get();
-        if (state != null && state.expired()) {
-            state.violated = QueryState.Limit.TIME;
+        if (state != null && state.ended()) {
+            state.markEnded();
             return 1;
         }
         return 0;

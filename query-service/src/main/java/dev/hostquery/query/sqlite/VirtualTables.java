@@ -10,6 +10,7 @@ import dev.hostquery.api.ColumnFlag;
 import dev.hostquery.api.ColumnSpec;
 import dev.hostquery.api.Constraint;
 import dev.hostquery.api.Operator;
+import dev.hostquery.api.QueryCancelledException;
 import dev.hostquery.api.QueryContext;
 import dev.hostquery.api.Table;
 import dev.hostquery.api.TableSpec;
@@ -49,6 +50,7 @@ final class VirtualTables {
     private static final Map<String, Plan> PLANS = new ConcurrentHashMap<>();
     private static final int MAX_PLANS = 10_000;
     private static final AtomicLong IDS = new AtomicLong(1);
+
 
     private static final long VTAB_SIZE = 32;
     private static final long VTAB_ERRMSG = 16;
@@ -304,7 +306,7 @@ final class VirtualTables {
                     constraints.add(Constraint.of(term.column, term.operator, value(value)));
                 }
             }
-            c.start(new QueryContext(c.table.spec(), constraints, plan.used));
+            c.start(constraints, plan.used);
             return Sqlite.SQLITE_OK;
         } catch (Throwable t) {
             return c.fail(t);
@@ -452,11 +454,18 @@ final class VirtualTables {
             this.vtab = vtab;
         }
 
-        void start(QueryContext context) throws Exception {
+        void start(List<Constraint> constraints, BitSet used) throws Exception {
             stopScan();
             rowid = 0;
+            QueryState state = QueryState.CURRENT.get();
+            if (state == null) {
+                throw new IllegalStateException("a scan of '" + table.spec().name() + "' outside a query of the engine");
+            }
+            scan = new Scan(table, constraints, used, state);
             if (!table.streams()) {
                 List<Object[]> rows = new ArrayList<>();
+                QueryContext context = scan.context();
+                scan = null;
                 table.generate(context, values -> rows.add(values));
                 batch = rows;
                 position = 0;
@@ -464,8 +473,7 @@ final class VirtualTables {
                 rowid = row == null ? 0 : 1;
                 return;
             }
-            scan = new Scan(table, context);
-            scan.start();
+            scan.start(state.tableThreads);
             advance();
         }
 
@@ -492,12 +500,11 @@ final class VirtualTables {
                     row = next.getFirst();
                     rowid++;
                 }
-            } catch (TimeoutException e) {
+            } catch (TimeoutException | java.util.concurrent.CancellationException e) {
                 if (state != null) {
-                    state.violated = QueryState.Limit.TIME;
+                    state.markEnded();
                 }
-                throw new IllegalStateException("time limit of " + (state == null ? "?" : state.timeoutMillis)
-                        + " ms exceeded while table '" + table.spec().name() + "' was producing rows");
+                throw new IllegalStateException("the query ended while table '" + table.spec().name() + "' was producing rows");
             }
         }
 
@@ -520,7 +527,11 @@ final class VirtualTables {
         int fail(Throwable t) {
             Throwable cause = t instanceof Scan.GeneratorException g ? g.getCause() : t;
             QueryState state = QueryState.CURRENT.get();
-            if (state != null && state.tableFailure == null && state.violated == null) {
+            if (state != null && cause instanceof QueryException q && state.engineFailure == null) {
+                state.engineFailure = q;
+            } else if (state != null && cause instanceof QueryCancelledException) {
+                state.markEnded(); // the table stopped because the query ended: report why it ended
+            } else if (state != null && state.tableFailure == null && state.violated == null) {
                 state.tableFailure = cause;
                 state.failedTable = table.spec().name();
             }

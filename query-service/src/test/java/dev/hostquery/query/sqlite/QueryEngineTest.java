@@ -250,7 +250,7 @@ class QueryEngineTest {
     }
 
     /** Produces rows until told to stop. */
-    static final class EndlessTable implements Table {
+    public static final class EndlessTable implements Table {
         static final TableSpec SPEC = TableSpec.builder("endless").description("Counts forever.")
                 .column("n", ColumnType.BIGINT, "counter").build();
         final AtomicLong produced = new AtomicLong();
