@@ -5,6 +5,7 @@ import dev.hostquery.events.framework.EventManager;
 import dev.hostquery.linux.HostRoot;
 import dev.hostquery.linux.LinuxTables;
 import dev.hostquery.query.catalog.Catalog;
+import dev.hostquery.query.sqlite.EngineSettings;
 import dev.hostquery.query.sqlite.QueryEngine;
 import dev.hostquery.query.sqlite.QueryLimits;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -47,8 +48,9 @@ public class EngineProducer {
         HostqueryConfig.Query q = config.query();
         QueryLimits limits = new QueryLimits(q.timeout().toMillis(), q.maxRows(), q.maxResultBytes());
         int perClient = q.connectionsPerClient().orElse(Math.max(1, q.connections() / 2));
-        QueryEngine engine = new QueryEngine(catalog.tables(), q.connections(), limits, q.heapLimit(), q.tableThreads(),
-                q.tableQueue(), perClient);
+        long perQuery = q.memoryPerQuery().orElse(q.heapLimit() / 4);
+        QueryEngine engine = new QueryEngine(catalog.tables(), limits, new EngineSettings(q.connections(), q.heapLimit(), perQuery,
+                q.tableThreads(), q.tableQueue(), perClient));
         LOG.infof("query engine ready: %d tables, %d connections (%d per client), SQLite %s, host root %s",
                 catalog.tables().size(), q.connections(), perClient, QueryEngine.sqliteVersion(), config.hostRoot());
         return engine;

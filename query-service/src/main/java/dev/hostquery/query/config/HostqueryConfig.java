@@ -120,6 +120,12 @@ public interface HostqueryConfig {
          */
         java.util.Optional<Integer> connectionsPerClient();
 
+        /**
+         * Most that SQLite's heap may grow while one query runs, bytes; beyond it the query fails with
+         * limit_exceeded (memory) and leaves the rest of the heap to the others. Default: a quarter of heap-limit.
+         */
+        java.util.Optional<Long> memoryPerQuery();
+
         /** Table generators running at once across all queries (platform threads of a bounded pool). */
         @WithDefault("64")
         int tableThreads();

@@ -11,6 +11,7 @@ import dev.hostquery.grpc.v1.RowBatch;
 import dev.hostquery.grpc.v1.StreamHeader;
 import dev.hostquery.grpc.v1.StreamSummary;
 import dev.hostquery.grpc.v1.Value;
+import dev.hostquery.query.sqlite.ErrorCode;
 import dev.hostquery.query.sqlite.QueryEngine;
 import dev.hostquery.query.sqlite.QueryException;
 import dev.hostquery.query.sqlite.QueryLimits;
@@ -33,6 +34,11 @@ import java.util.concurrent.TimeUnit;
 public class QueryService extends QueryGrpc.QueryImplBase {
     static final int DEFAULT_BATCH = 500;
     static final int MAX_BATCH = 10_000;
+    /**
+     * Largest result of a unary Query, in the engine's measure (text and blob bytes, 8 per number): with protobuf's
+     * framing it stays within the 4 MiB a default gRPC client accepts.
+     */
+    static final long MAX_UNARY_BYTES = 3L << 20;
 
     /** Looked up per call, so that creating the gRPC services at start does not build the engine (see Startup). */
     @Inject
@@ -42,7 +48,21 @@ public class QueryService extends QueryGrpc.QueryImplBase {
     @Blocking
     public void query(QueryRequest request, StreamObserver<QueryResponse> response) {
         try (CallCancellation cancellation = CallCancellation.of((ServerCallStreamObserver<?>) response)) {
-            QueryResult result = engine.get().query(request.getSql(), limits(request), cancellation.caller());
+            QueryLimits limits = limits(request);
+            // a unary response is built whole: keep it within what a default gRPC client accepts and let larger
+            // results take QueryStream, which streams them under flow control
+            long bytes = limits.maxResultBytes() == 0 ? MAX_UNARY_BYTES : Math.min(limits.maxResultBytes(), MAX_UNARY_BYTES);
+            QueryResult result;
+            try {
+                result = engine.get().query(request.getSql(), new QueryLimits(limits.timeoutMillis(), limits.maxRows(), bytes),
+                        cancellation.caller());
+            } catch (QueryException e) {
+                if ("max_result_bytes".equals(e.limit()) && bytes == MAX_UNARY_BYTES) {
+                    throw new QueryException(ErrorCode.LIMIT_EXCEEDED, e.getMessage() + "; a unary Query returns at most "
+                            + MAX_UNARY_BYTES + " bytes: use QueryStream for larger results", -1, e.limit());
+                }
+                throw e;
+            }
             QueryResponse.Builder b = QueryResponse.newBuilder().addAllColumns(columns(result.columns()))
                     .setElapsedUs(result.elapsedNanos() / 1000);
             for (Object[] values : result.rows()) {

@@ -39,10 +39,6 @@ public final class QueryEngine implements AutoCloseable {
     static final Set<String> BUILT_IN_TABLES = Set.of("sqlite_master", "sqlite_schema", "sqlite_temp_master",
             "sqlite_temp_schema", "json_each", "json_tree");
 
-    /** Table threads and waiting scans when a caller does not say (tests; the service passes its settings). */
-    static final int DEFAULT_TABLE_THREADS = 64;
-    static final int DEFAULT_TABLE_QUEUE = 256;
-
     private final QueryLimits limits;
     /** Fair: queries waiting for a connection get one in the order they asked. */
     private final ArrayBlockingQueue<SqliteConnection> pool;
@@ -54,39 +50,34 @@ public final class QueryEngine implements AutoCloseable {
     private final ThreadPoolExecutor tableThreads;
     /** How many connections each client holds or waits for, bounded per client so that no client starves the rest. */
     private final ClientShares clients;
+    /** EngineSettings.memoryPerQueryBytes: the heap growth one query may cause; 0 for no limit. */
+    private final long memoryPerQuery;
     private volatile boolean closed;
 
     /**
      * @param tables         the tables to offer; a table's aliases are registered too
      * @param connections    size of the connection pool: how many queries run at once
      * @param limits         the server's per-query limits (requests may lower them)
-     * @param heapLimitBytes hard limit on all memory SQLite allocates in this process; 0 for none. The limit is
-     *                       process-wide (sqlite3_hard_heap_limit64): the engine built last sets it
+     * @param heapLimitBytes hard limit on all memory SQLite allocates in this process; 0 for none
      * @throws IllegalStateException when the system SQLite is older than 3.38 or cannot be loaded
      */
     public QueryEngine(List<Table> tables, int connections, QueryLimits limits, long heapLimitBytes) {
-        this(tables, connections, limits, heapLimitBytes, DEFAULT_TABLE_THREADS, DEFAULT_TABLE_QUEUE, connections);
+        this(tables, limits, EngineSettings.of(connections, heapLimitBytes));
     }
 
     /**
-     * @param tableThreads most table generators running at once, across all queries (platform threads)
-     * @param tableQueue   most scans waiting for a table thread; a scan beyond it fails the query as busy
-     * @param perClient    most connections one client ({@link Caller#client()}) holds at once; its further queries
-     *                     wait, and fail as busy at their time limit, while other clients' queries go ahead
+     * @param tables   the tables to offer; a table's aliases are registered too
+     * @param limits   the server's per-query limits (requests may lower them)
+     * @param settings the pool, memory and thread bounds
+     * @throws IllegalStateException when the system SQLite is older than 3.38 or cannot be loaded
      */
-    public QueryEngine(List<Table> tables, int connections, QueryLimits limits, long heapLimitBytes, int tableThreads,
-            int tableQueue, int perClient) {
-        if (connections < 1) {
-            throw new IllegalArgumentException("connections must be at least 1, got " + connections);
-        }
-        if (perClient < 1) {
-            throw new IllegalArgumentException("connections per client must be at least 1, got " + perClient);
-        }
-        clients = new ClientShares(Math.min(perClient, connections), connections);
-        if (tableThreads < 1 || tableQueue < 0) {
-            throw new IllegalArgumentException("table threads must be at least 1 and the queue not negative, got "
-                    + tableThreads + " and " + tableQueue);
-        }
+    public QueryEngine(List<Table> tables, QueryLimits limits, EngineSettings settings) {
+        int connections = settings.connections();
+        clients = new ClientShares(Math.min(settings.connectionsPerClient(), connections), connections);
+        memoryPerQuery = settings.memoryPerQueryBytes();
+        long heapLimitBytes = settings.heapLimitBytes();
+        int tableThreads = settings.tableThreads();
+        int tableQueue = settings.tableQueue();
         if (Sqlite.versionNumber() < MIN_SQLITE_VERSION) {
             throw new IllegalStateException("SQLite " + Sqlite.version() + " is too old: 3.38 or newer is needed");
         }
@@ -233,7 +224,8 @@ public final class QueryEngine implements AutoCloseable {
             throw new QueryException(ErrorCode.BUSY, "the query engine is shutting down");
         }
         QueryLimits effective = limits.narrow(requested);
-        QueryState state = new QueryState(effective.timeoutMillis(), cancellation, tableThreads, readable, onlyTable);
+        QueryState state = new QueryState(effective.timeoutMillis(), cancellation, tableThreads, readable, onlyTable,
+                memoryPerQuery);
         clients.acquire(caller.client(), state);
         SqliteConnection connection = null;
         try {
@@ -258,6 +250,7 @@ public final class QueryEngine implements AutoCloseable {
                     + effective.timeoutMillis() + " ms; try again later");
         }
         QueryState.CURRENT.set(state);
+        state.startMemory(); // from here on, not while it waited: the heap's growth meanwhile was others'
         cancellation.onCancel(connection::interrupt);
         try {
             run(connection, sql, parameters, effective, state, handler);
@@ -499,7 +492,7 @@ public final class QueryEngine implements AutoCloseable {
         return switch (state.violated) {
             case TIME -> new QueryException(ErrorCode.LIMIT_EXCEEDED, "the query ran longer than its time limit of "
                     + state.timeoutMillis + " ms (timeout_ms) and was stopped", -1, "timeout_ms");
-            case MEMORY -> memoryError();
+            case MEMORY -> state.memoryLimit > 0 && state.memoryExceeded ? queryMemoryError(state) : memoryError();
             case CANCELLED -> new QueryException(ErrorCode.CANCELLED, "the query was cancelled: " + state.cancellation.reason());
             default -> new QueryException(ErrorCode.LIMIT_EXCEEDED, "the query broke a limit", -1, null);
         };
@@ -508,6 +501,12 @@ public final class QueryEngine implements AutoCloseable {
     private static QueryException memoryError() {
         return new QueryException(ErrorCode.LIMIT_EXCEEDED, "SQLite ran out of its memory limit "
                 + "(hostquery.query.heap-limit) while running the query", -1, "memory");
+    }
+
+    private static QueryException queryMemoryError(QueryState state) {
+        return new QueryException(ErrorCode.LIMIT_EXCEEDED, "the query took more than " + state.memoryLimit / (1 << 20)
+                + " MiB of SQLite's memory (hostquery.query.memory-per-query) and was stopped; it leaves the rest to "
+                + "other queries", -1, "memory");
     }
 
     private static String at(String sql, int position) {

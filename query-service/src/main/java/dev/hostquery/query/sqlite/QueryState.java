@@ -26,6 +26,12 @@ final class QueryState {
      * columns only, and no SELECT but the one around the filter (no subqueries, no compound SELECTs).
      */
     final String onlyTable;
+    /** How much SQLite's heap may grow while this query runs, bytes; 0 for no limit. */
+    final long memoryLimit;
+    /** sqlite3_memory_used() when the query got its connection. */
+    private long memoryAtStart;
+    /** Set when the progress handler stopped the query for its memory. */
+    boolean memoryExceeded;
 
     /** SELECTs the authorizer saw while preparing: 1 for a plain query. */
     int selects;
@@ -44,7 +50,8 @@ final class QueryState {
     enum Limit { TIME, ROWS, BYTES, MEMORY, CANCELLED }
 
     QueryState(long timeoutMillis, Cancellation cancellation, ExecutorService tableThreads, Set<String> readable,
-            String onlyTable) {
+            String onlyTable, long memoryLimit) {
+        this.memoryLimit = memoryLimit;
         this.timeoutMillis = timeoutMillis;
         this.deadlineNanos = System.nanoTime() + timeoutMillis * 1_000_000L;
         this.cancellation = cancellation;
@@ -67,6 +74,23 @@ final class QueryState {
         if (violated == null) {
             violated = cancellation.isCancelled() ? Limit.CANCELLED : Limit.TIME;
         }
+    }
+
+    /**
+     * Whether SQLite's heap grew by more than this query's share since it started. The growth is process-wide, so it
+     * also counts what queries running alongside allocated meanwhile: a short query is charged little of it, a query
+     * that keeps growing is charged most of it, and that query is the one stopped.
+     */
+    void startMemory() {
+        memoryAtStart = memoryLimit > 0 ? Sqlite.memoryUsed() : 0;
+    }
+
+    boolean overMemory() {
+        if (memoryLimit > 0 && Sqlite.memoryUsed() - memoryAtStart > memoryLimit) {
+            memoryExceeded = true;
+            return true;
+        }
+        return false;
     }
 
     long remainingNanos() {

@@ -127,6 +127,7 @@ final class Sqlite {
     static final MethodHandle progress_handler = fn("sqlite3_progress_handler", null, ADDRESS, JAVA_INT, ADDRESS, ADDRESS);
     static final MethodHandle interrupt = fn("sqlite3_interrupt", null, ADDRESS);
     static final MethodHandle hard_heap_limit64 = fn("sqlite3_hard_heap_limit64", JAVA_LONG, JAVA_LONG);
+    static final MethodHandle memory_used = fn("sqlite3_memory_used", JAVA_LONG);
     static final MethodHandle limit = fn("sqlite3_limit", JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
     static final MethodHandle malloc = fn("sqlite3_malloc", ADDRESS, JAVA_INT);
     static final MethodHandle free = fn("sqlite3_free", null, ADDRESS);
@@ -174,6 +175,15 @@ final class Sqlite {
             return p;
         } catch (Throwable t) {
             return MemorySegment.NULL;
+        }
+    }
+
+    /** Bytes SQLite has allocated in this process now (sqlite3_memory_used). */
+    static long memoryUsed() {
+        try {
+            return (long) memory_used.invokeExact();
+        } catch (Throwable t) {
+            throw rethrow(t);
         }
     }
 

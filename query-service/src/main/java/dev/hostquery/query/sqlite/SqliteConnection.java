@@ -324,11 +324,20 @@ final class SqliteConnection implements AutoCloseable {
         }
     }
 
-    /** sqlite3_progress_handler callback: stops the statement once the query's deadline passed or it was cancelled. */
+    /**
+     * sqlite3_progress_handler callback: stops the statement once the query's deadline passed, it was cancelled, or
+     * SQLite's heap grew past the query's share while it ran.
+     */
     private static int progress(MemorySegment arg) {
         QueryState state = QueryState.CURRENT.get();
         if (state != null && state.ended()) {
             state.markEnded();
+            return 1;
+        }
+        if (state != null && state.overMemory()) {
+            if (state.violated == null) {
+                state.violated = QueryState.Limit.MEMORY;
+            }
             return 1;
         }
         return 0;

@@ -158,6 +158,21 @@ class AbuseTest {
     }
 
     @Test
+    void unaryResultsStayWithinAGrpcMessage() {
+        ManagedChannel channel = channel();
+        try {
+            assertThatThrownBy(() -> QueryGrpc.newBlockingStub(channel).query(QueryRequest.newBuilder().setSql(
+                    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 5000) SELECT hex(randomblob(1000)) FROM c")
+                    .build())).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+                        assertThat(e.getStatus().getDescription()).contains("use QueryStream");
+                    });
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
+    @Test
     void batchSizeIsReadUnsigned() {
         ManagedChannel channel = channel();
         try {

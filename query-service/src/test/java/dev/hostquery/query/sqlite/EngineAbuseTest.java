@@ -28,8 +28,8 @@ class EngineAbuseTest {
 
     @BeforeAll
     static void start() {
-        engine = new QueryEngine(List.of(BUSY, ENDLESS, new SomeEvents()), 3, new QueryLimits(5_000, 100_000, 64 << 20),
-                QueryEngineTest.HEAP_LIMIT, 2, 0, 2);
+        engine = new QueryEngine(List.of(BUSY, ENDLESS, new SomeEvents()), new QueryLimits(5_000, 100_000, 64 << 20),
+                new EngineSettings(3, QueryEngineTest.HEAP_LIMIT, 32 << 20, 2, 0, 2));
     }
 
     @AfterAll
@@ -106,6 +106,20 @@ class EngineAbuseTest {
         for (Thread t : greedy) {
             t.join(10_000);
         }
+    }
+
+    @Test
+    void oneQueryCannotTakeTheWholeHeap() throws Exception {
+        // 100 MB of distinct blobs: past the 32 MiB share long before the 256 MiB heap limit
+        String hog = "SELECT count(*) FROM (SELECT DISTINCT randomblob(1000) FROM (WITH RECURSIVE c(x) AS "
+                + "(SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 100000) SELECT x FROM c))";
+        assertThatThrownBy(() -> engine.query(hog, QueryLimits.NONE_REQUESTED, Caller.of("hog")))
+                .isInstanceOfSatisfying(QueryException.class, e -> {
+                    assertThat(e.limit()).isEqualTo("memory");
+                    assertThat(e.getMessage()).contains("hostquery.query.memory-per-query");
+                });
+        // a query within its share runs
+        assertThat(engine.query(hog.replace("100000", "5000"), QueryLimits.NONE_REQUESTED).rows().getFirst()[0]).isEqualTo(5000L);
     }
 
     @Test

@@ -225,7 +225,7 @@ class QueryEngineTest {
     }
 
     /** Returns the values of its required column: one row per value it is constrained to. */
-    static final class EchoTable implements Table {
+    public static final class EchoTable implements Table {
         static final TableSpec SPEC = TableSpec.builder("echo").description("Echoes its constraint.")
                 .column("value", ColumnType.TEXT, "the constrained value", ColumnFlag.REQUIRED).build();
 

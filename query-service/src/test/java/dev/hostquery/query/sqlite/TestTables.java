@@ -2,7 +2,6 @@ package dev.hostquery.query.sqlite;
 
 import dev.hostquery.api.ColumnFlag;
 import dev.hostquery.api.ColumnType;
-import dev.hostquery.api.InvalidConstraintException;
 import dev.hostquery.api.QueryContext;
 import dev.hostquery.api.RowSink;
 import dev.hostquery.api.Table;
@@ -10,7 +9,7 @@ import dev.hostquery.api.TableSpec;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Small tables for the fuzz tests: a counted one, one that echoes its constraint, an endless one, an evented one. */
+/** The fuzz tests' tables: a counted one, and the engine tests' echo, endless and evented ones. */
 public final class TestTables {
     /** Scans of {@code generated} so far: a filter that reads it has escaped its table. */
     public static final AtomicLong GENERATED_SCANS = new AtomicLong();
@@ -20,7 +19,7 @@ public final class TestTables {
 
     /** An engine over {@code generated}, {@code echo}, {@code endless} and {@code some_events}, 2 connections. */
     public static QueryEngine engine(QueryLimits limits) {
-        return new QueryEngine(List.of(new Counted(), new Echo(), new QueryEngineTest.EndlessTable(),
+        return new QueryEngine(List.of(new Counted(), new QueryEngineTest.EchoTable(), new QueryEngineTest.EndlessTable(),
                 new EngineAbuseTest.SomeEvents()), 2, limits, QueryEngineTest.HEAP_LIMIT);
     }
 
@@ -38,32 +37,6 @@ public final class TestTables {
             GENERATED_SCANS.incrementAndGet();
             for (long i = 1; i <= 100; i++) {
                 if (!sink.accept(new Object[] {i, "row " + i})) {
-                    return;
-                }
-            }
-        }
-    }
-
-    /** Returns its required {@code value} constraint; 'bad' is an invalid constraint, 'boom' a table failure. */
-    static final class Echo implements Table {
-        static final TableSpec SPEC = TableSpec.builder("echo").description("Echoes the value it is asked for.")
-                .column("value", ColumnType.TEXT, "the value", ColumnFlag.REQUIRED).build();
-
-        @Override
-        public TableSpec spec() {
-            return SPEC;
-        }
-
-        @Override
-        public void generate(QueryContext context, RowSink sink) {
-            for (String v : context.textEquals("value").orElse(java.util.Set.of())) {
-                if (v.equals("bad")) {
-                    throw new InvalidConstraintException("bad value");
-                }
-                if (v.equals("boom")) {
-                    throw new IllegalStateException("boom");
-                }
-                if (!sink.accept(new Object[] {v})) {
                     return;
                 }
             }
