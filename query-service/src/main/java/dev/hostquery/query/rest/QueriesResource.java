@@ -2,7 +2,6 @@ package dev.hostquery.query.rest;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.hostquery.query.config.HostqueryConfig;
 import dev.hostquery.query.sqlite.ErrorCode;
 import dev.hostquery.query.sqlite.QueryEngine;
 import dev.hostquery.query.sqlite.QueryException;
@@ -26,7 +25,7 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -45,24 +44,22 @@ public class QueriesResource {
     @Inject
     ObjectMapper mapper;
 
-    @Inject
-    HostqueryConfig config;
-
     /** Bytes of rows read ahead before the response is committed: within it, errors keep their own status. */
     static final long PEEK_BYTES = 1 << 20;
     /** How much longer than its time limit the HTTP side waits for a query's runner before giving up on it. */
     static final long GRACE_NANOS = 5_000_000_000L;
 
     /**
-     * Owned: the threads REST queries run on (platform threads: SQLite waits inside FFM upcalls), twice the
-     * connections, since a query's runner can still be handing its last chunk while the next one starts.
+     * Owned: the threads REST queries run on (platform threads: SQLite waits inside FFM upcalls). As many as the
+     * worker threads that wait for them could be ({@value #RUNNERS}): a runner only waits where its request's worker
+     * waits too, and the engine bounds how many of one client's queries wait at all. Past it, busy at once.
      */
     private ExecutorService runners;
+    static final int RUNNERS = 256;
 
     @PostConstruct
     void startRunners() {
-        int threads = 2 * config.query().connections();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(1024),
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(RUNNERS, RUNNERS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 Thread.ofPlatform().name("hostquery-rest-query-", 0).daemon(true).factory());
         pool.allowCoreThreadTimeOut(true);
         runners = pool;

@@ -5,14 +5,19 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Fairness between clients: each client holds (or waits for) at most {@code perClient} of the engine's
- * connections, so one client's slow queries leave the other connections to everyone else. Entries exist only
- * while a client has queries, so the map is bounded by the queries in flight.
+ * Fairness between clients: each client holds at most {@code perClient} of the engine's connections, so one
+ * client's slow queries leave the other connections to everyone else, and at most {@code maxInFlight} of its
+ * queries hold or wait for one: a client that sends more is told busy at once instead of parking ever more of the
+ * service's threads in the line. Entries exist only while a client has queries, so the map is bounded by the
+ * queries in flight.
  */
 final class ClientShares {
     private final int perClient;
     /** Queries per client that passed {@link #acquire} and did not {@link #release} yet; guarded by itself. */
     private final Map<String, Integer> held = new HashMap<>();
+    /** Queries per client holding or waiting for a share; guarded by {@link #held}. */
+    private final Map<String, Integer> inFlight = new HashMap<>();
+    private final int maxInFlight;
 
     /** Whether shares apply at all: not when a client may hold every connection anyway. */
     private final boolean bounded;
@@ -20,6 +25,7 @@ final class ClientShares {
     ClientShares(int perClient, int connections) {
         this.perClient = perClient;
         this.bounded = perClient < connections;
+        this.maxInFlight = 2 * connections;
     }
 
     /**
@@ -32,25 +38,40 @@ final class ClientShares {
             return;
         }
         synchronized (held) {
-            while (held.getOrDefault(client, 0) >= perClient) {
-                if (state.cancellation.isCancelled()) {
-                    throw new QueryException(ErrorCode.CANCELLED, "the query was cancelled while it waited: "
-                            + state.cancellation.reason());
-                }
-                long left = state.remainingNanos();
-                if (left <= 0) {
-                    throw new QueryException(ErrorCode.BUSY, "this client already runs " + perClient + " queries at once "
-                            + "(hostquery.query.connections-per-client) and none finished within " + state.timeoutMillis
-                            + " ms; try again later");
-                }
-                try {
-                    held.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 50)));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new QueryException(ErrorCode.CANCELLED, "interrupted while waiting for a connection");
-                }
+            if (inFlight.getOrDefault(client, 0) >= maxInFlight) {
+                throw new QueryException(ErrorCode.BUSY, "this client already has " + maxInFlight + " queries running or "
+                        + "waiting (twice hostquery.query.connections); try again when some have finished");
+            }
+            inFlight.merge(client, 1, Integer::sum);
+            try {
+                awaitShare(client, state);
+            } catch (QueryException e) {
+                inFlight.computeIfPresent(client, (k, n) -> n <= 1 ? null : n - 1);
+                throw e;
             }
             held.merge(client, 1, Integer::sum);
+        }
+    }
+
+    /** Waits, holding the monitor of {@link #held}, until the client holds fewer than its share. */
+    private void awaitShare(String client, QueryState state) {
+        while (held.getOrDefault(client, 0) >= perClient) {
+            if (state.cancellation.isCancelled()) {
+                throw new QueryException(ErrorCode.CANCELLED, "the query was cancelled while it waited: "
+                        + state.cancellation.reason());
+            }
+            long left = state.remainingNanos();
+            if (left <= 0) {
+                throw new QueryException(ErrorCode.BUSY, "this client already runs " + perClient + " queries at once "
+                        + "(hostquery.query.connections-per-client) and none finished within " + state.timeoutMillis
+                        + " ms; try again later");
+            }
+            try {
+                held.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 50)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new QueryException(ErrorCode.CANCELLED, "interrupted while waiting for a connection");
+            }
         }
     }
 
@@ -60,6 +81,7 @@ final class ClientShares {
         }
         synchronized (held) {
             held.computeIfPresent(client, (k, n) -> n <= 1 ? null : n - 1);
+            inFlight.computeIfPresent(client, (k, n) -> n <= 1 ? null : n - 1);
             held.notifyAll();
         }
     }

@@ -468,6 +468,9 @@ public final class QueryEngine implements AutoCloseable {
         if (state.engineFailure != null) {
             return state.engineFailure;
         }
+        if (state.violated == null && state.cancellation.isCancelled()) {
+            state.violated = QueryState.Limit.CANCELLED; // sqlite3_interrupt from the cancelling thread: no callback saw it
+        }
         if (state.violated != null) {
             return limitError(state);
         }

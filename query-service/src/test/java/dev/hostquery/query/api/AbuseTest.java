@@ -187,9 +187,14 @@ class AbuseTest {
         }
     }
 
+    static long workerThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("executor-thread")).count();
+    }
+
     @Test
     void halfSentBodiesDoNotStallTheService() throws Exception {
         List<Socket> sockets = new ArrayList<>();
+        long workersBefore = workerThreads();
         try {
             for (int i = 0; i < 220; i++) {
                 Socket s = new Socket(url.getHost(), url.getPort());
@@ -202,6 +207,11 @@ class AbuseTest {
             Thread.sleep(500);
             selectOneAnswers();
             given().when().get("/q/health/ready").then().statusCode(200);
+            // the bodies are read without a thread each (in-process only: the packaged jar's threads are not ours)
+            boolean inProcess = Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().startsWith("vert.x-eventloop"));
+            if (inProcess) {
+                assertThat(workerThreads() - workersBefore).as("worker threads taken by half-sent bodies").isLessThan(50);
+            }
         } finally {
             for (Socket s : sockets) {
                 s.close();
@@ -230,6 +240,19 @@ class AbuseTest {
         }
         given().contentType(ContentType.JSON).body("{\"sql\": \"SELECT 1\", \"limits\": {\"max_rows\": \"5\"}}").when()
                 .post("/v1/queries").then().body("detail", containsString("limits.max_rows"));
+    }
+
+    @Test
+    void wrongRoutesMethodsAndMediaTypesAreProblemDocuments() {
+        RestApiTest.problem(given().when().get("/v1/nope").then(), 404, "not_found");
+        RestApiTest.problem(given().when().get("/v1/queries").then(), 405, "method_not_allowed");
+        RestApiTest.problem(given().contentType(ContentType.TEXT).body("SELECT 1").when().post("/v1/queries").then(), 415,
+                "unsupported_media_type");
+        RestApiTest.problem(given().contentType(ContentType.JSON).body("").when().post("/v1/queries").then(), 400, "bad_request");
+        RestApiTest.problem(given().contentType(ContentType.JSON).body("{\"sql\": \"SELECT 1\"").when().post("/v1/queries").then(),
+                400, "bad_request");
+        RestApiTest.problem(given().contentType(ContentType.JSON).body("{\"sql\": \"" + "x".repeat(1_100_000) + "\"}").when()
+                .post("/v1/queries").then(), 413, "bad_request");
     }
 
     @Test

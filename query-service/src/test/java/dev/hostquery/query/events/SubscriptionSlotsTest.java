@@ -97,4 +97,31 @@ class SubscriptionSlotsTest {
             third.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
     }
+
+    @Test
+    void subscribersWhoseConnectionsDieWithoutAWordFreeTheirSlots() throws Exception {
+        try (CuttableProxy proxy = new CuttableProxy(url.getHost(), url.getPort())) {
+            ManagedChannel first = NettyChannelBuilder.forAddress("127.0.0.1", proxy.port()).usePlaintext().build();
+            ManagedChannel second = NettyChannelBuilder.forAddress("127.0.0.1", proxy.port()).usePlaintext().build();
+            ManagedChannel third = channel();
+            try {
+                stalledSubscriber(first);
+                stalledSubscriber(second);
+                Thread.sleep(500);
+                for (int i = 0; i < 3_000; i++) {
+                    Files.writeString(WatchedDirectory.directory.resolve("cut-" + i), "x");
+                }
+                Thread.sleep(2_000);
+                proxy.cut(); // as if both clients were killed: their connections reset, no RST_STREAM, no GOAWAY
+                Thread.sleep(1_000);
+                Iterator<SubscribeResponse> stream = EventsGrpc.newBlockingStub(third).withDeadlineAfter(5, TimeUnit.SECONDS)
+                        .subscribe(SubscribeRequest.newBuilder().setTable("file_events").build());
+                assertThat(stream.next().hasHeader()).isTrue();
+            } finally {
+                first.shutdownNow();
+                second.shutdownNow();
+                third.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        }
+    }
 }
