@@ -33,11 +33,13 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.logging.Logger;
 
 /** SQL queries over REST. */
 @Path("/v1/queries")
 @Tag(name = "queries", description = "SQLite-dialect SELECTs over the live tables")
 public class QueriesResource {
+    private static final Logger LOG = Logger.getLogger(QueriesResource.class);
     @Inject
     QueryEngine engine;
 
@@ -59,10 +61,10 @@ public class QueriesResource {
 
     @PostConstruct
     void startRunners() {
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(RUNNERS, RUNNERS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+        // no core threads: with a SynchronousQueue an idle runner takes the next query, a new one starts only when
+        // none is idle, and idle ones end after 30 s (a core pool would start a thread per query until it is full)
+        runners = new ThreadPoolExecutor(0, RUNNERS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 Thread.ofPlatform().name("hostquery-rest-query-", 0).daemon(true).factory());
-        pool.allowCoreThreadTimeOut(true);
-        runners = pool;
     }
 
     @PreDestroy
@@ -192,8 +194,13 @@ public class QueriesResource {
                 mapper.writeValue(json, Problems.dto(failure));
             }
             json.writeEndObject();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            // the client went away mid-stream: stop the query; there is nobody to answer, so no error either (an
+            // exception here would only make RESTEasy try to write an error response after the 200 it sent)
             query.cancel("the client went away");
+            LOG.debugf("a client went away while its result streamed: %s", e.getMessage());
+        } catch (RuntimeException e) {
+            query.cancel("the result could not be written");
             throw e;
         } catch (InterruptedException e) {
             query.cancel("interrupted");

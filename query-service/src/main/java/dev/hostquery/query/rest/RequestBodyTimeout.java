@@ -16,7 +16,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * Request bodies of the REST API ({@code /v1/*}) are read whole by Vert.x, without blocking, before the request
  * reaches its endpoint: RESTEasy then reads the buffered body ({@code RoutingContext.getBody()}) instead of
  * reading the connection on a worker thread, where 200 half-sent bodies held 200 worker threads and stalled the
- * service. Bodies over {@code quarkus.http.limits.max-body-size} are refused with 413 by the same handler.
+ * service. Bodies over {@code quarkus.http.limits.max-body-size} are refused with 413 by the same handler. HTTP/1.x
+ * only: RESTEasy pauses each request, which an HTTP/2 request that was read already refuses, so HTTP/2 bodies are
+ * still read on a worker, for at most the body timeout.
  *
  * <p>Every HTTP request also gets {@code hostquery.http.body-timeout} to finish sending its body; a client that
  * sends headers and half a body would otherwise keep its connection and the buffered half for as long as the
@@ -41,6 +43,12 @@ public class RequestBodyTimeout {
                 + " bytes (quarkus.http.limits.max-body-size)");
         router.route("/v1/*").order(-100).handler(rc -> {
             HttpServerRequest request = rc.request();
+            if (request.version() == HttpVersion.HTTP_2) {
+                // RESTEasy pauses every request it takes, and an HTTP/2 request refuses a pause once it has been read:
+                // HTTP/2 bodies are read by RESTEasy as before, bounded by the body timeout below
+                rc.next();
+                return;
+            }
             if (request.isEnded()) {
                 rc.setBody(Buffer.buffer());
                 rc.next();
@@ -60,7 +68,9 @@ public class RequestBodyTimeout {
                 }
                 body.appendBuffer(chunk);
             });
-            request.exceptionHandler(rc::fail);
+            // a connection closed mid-body has nobody to answer: end quietly instead of failing the route, which
+            // would log an error for every client that hangs up
+            request.exceptionHandler(failure -> refused[0] = true);
             request.endHandler(done -> {
                 if (!refused[0]) {
                     rc.setBody(body);

@@ -55,7 +55,9 @@ final class ClientShares {
 
     /** Waits, holding the monitor of {@link #held}, until the client holds fewer than its share. */
     private void awaitShare(String client, QueryState state) {
+        boolean waited = false;
         while (held.getOrDefault(client, 0) >= perClient) {
+            waited = true;
             if (state.cancellation.isCancelled()) {
                 throw new QueryException(ErrorCode.CANCELLED, "the query was cancelled while it waited: "
                         + state.cancellation.reason());
@@ -72,6 +74,12 @@ final class ClientShares {
                 Thread.currentThread().interrupt();
                 throw new QueryException(ErrorCode.CANCELLED, "interrupted while waiting for a connection");
             }
+        }
+        if (waited && state.remainingNanos() <= 0) {
+            // the share came free just as the time ran out: say so, not that every connection was busy
+            throw new QueryException(ErrorCode.BUSY, "this client ran " + perClient + " queries at once "
+                    + "(hostquery.query.connections-per-client) until this one's time limit of " + state.timeoutMillis
+                    + " ms; try again later");
         }
     }
 

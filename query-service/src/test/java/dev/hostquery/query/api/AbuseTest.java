@@ -220,6 +220,17 @@ class AbuseTest {
     }
 
     @Test
+    void http2ClientsAreAnswered() throws Exception {
+        // Java's client upgrades plain HTTP to HTTP/2 (h2c): the body buffering must leave such requests alone
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_2).build();
+        java.net.http.HttpResponse<String> r = client.send(java.net.http.HttpRequest.newBuilder(url.toURI().resolve("/v1/queries"))
+                .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"sql\": \"SELECT 1 AS one\"}"))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("\"one\":1");
+    }
+
+    @Test
     void halfSentBodiesTimeOutWith408() throws Exception {
         try (Socket s = new Socket(url.getHost(), url.getPort())) {
             s.setSoTimeout(30_000);
