@@ -133,13 +133,22 @@ public class QueryService extends QueryGrpc.QueryImplBase {
 
     /** The request's limits, with the time limit lowered to the call's gRPC deadline when it has one. */
     private static QueryLimits limits(QueryRequest request) {
-        long timeout = request.getLimits().getTimeoutMs();
+        long timeout = unsigned(request.getLimits().getTimeoutMs());
         Deadline deadline = Context.current().getDeadline();
         if (deadline != null) {
             long remaining = Math.max(1, deadline.timeRemaining(TimeUnit.MILLISECONDS));
             timeout = timeout == 0 ? remaining : Math.min(timeout, remaining);
         }
-        return new QueryLimits(timeout, request.getLimits().getMaxRows(), request.getLimits().getMaxResultBytes());
+        return new QueryLimits(timeout, unsigned(request.getLimits().getMaxRows()),
+                unsigned(request.getLimits().getMaxResultBytes()));
+    }
+
+    /**
+     * A uint64 limit as Java reads it: 2^63 and above come as negative longs. Such a limit is larger than any
+     * server's, and a request can only lower limits, so it keeps the server's (not "must not be negative").
+     */
+    private static long unsigned(long value) {
+        return value < 0 ? Long.MAX_VALUE : value;
     }
 
     static List<Column> columns(List<ResultColumn> columns) {

@@ -173,6 +173,18 @@ class AbuseTest {
     }
 
     @Test
+    void limitsAreReadUnsigned() {
+        ManagedChannel channel = channel();
+        try {
+            var response = QueryGrpc.newBlockingStub(channel).query(QueryRequest.newBuilder().setSql("SELECT 1")
+                    .setLimits(QueryLimits.newBuilder().setMaxRows(-1).setTimeoutMs(-1).setMaxResultBytes(-1)).build()); // 2^64-1
+            assertThat(response.getRowsCount()).isEqualTo(1);
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
+    @Test
     void batchSizeIsReadUnsigned() {
         ManagedChannel channel = channel();
         try {
