@@ -26,6 +26,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestStreamElementType;
+import org.jboss.resteasy.reactive.server.spi.ServerRequestContext;
 
 /** Live events as Server-Sent Events, resumable with Last-Event-ID. */
 @Path("/v1/events")
@@ -54,9 +55,9 @@ public class EventsResource {
             @Parameter(description = "Resume after this eid; 0 for the oldest stored event; absent for new events only")
             @QueryParam("cursor") String cursor,
             @Parameter(description = "Standard SSE resume header; wins over cursor") @HeaderParam("Last-Event-ID") String lastEventId,
-            @Context SseEventSink sink, @Context Sse sse) {
+            @Context SseEventSink sink, @Context Sse sse, @Context ServerRequestContext context) {
         Subscriptions.Plan plan = subscriptions.plan(table, filter, lastEventId != null && !lastEventId.isBlank() ? lastEventId : cursor);
-        subscriptions.start(plan, new Subscriptions.Sink() {
+        Subscriptions.Handle handle = subscriptions.start(plan, new Subscriptions.Sink() {
             @Override
             public boolean cancelled() {
                 return sink.isClosed();
@@ -90,5 +91,7 @@ public class EventsResource {
                 sink.send(event).toCompletableFuture().get(60, TimeUnit.SECONDS);
             }
         }, failure -> sink.close());
+        // a client that goes away ends its subscription at once (its thread is interrupted), not at the next poll
+        context.serverResponse().addCloseHandler(handle::cancel);
     }
 }

@@ -33,6 +33,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.server.spi.ServerRequestContext;
 import org.jboss.logging.Logger;
 
 /** SQL queries over REST. */
@@ -94,14 +95,15 @@ public class QueriesResource {
             content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = ProblemDto.class)))
     @APIResponse(responseCode = "500", description = "A table or the service failed",
             content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = ProblemDto.class)))
-    public Response query(QueryRequestDto request, @Context HttpServerRequest http) {
+    public Response query(QueryRequestDto request, @Context HttpServerRequest http, @Context ServerRequestContext context) {
         if (request == null) {
             throw new QueryException(ErrorCode.BAD_REQUEST, "the request body is empty: send {\"sql\": \"SELECT …\"}");
         }
         String client = http.remoteAddress() == null ? "unknown" : http.remoteAddress().hostAddress();
         StreamedQuery query = new StreamedQuery(engine, request.sql(), limits(request.limits()), client);
         query.onStalled(() -> http.connection().close());
-        http.response().closeHandler(v -> query.cancel("the client went away"));
+        // RESTEasy's list of close handlers, not Vert.x's single one, which RESTEasy itself uses
+        context.serverResponse().addCloseHandler(() -> query.cancel("the client went away"));
         query.start(runners);
         // Read ahead up to PEEK_BYTES: a result that ends within it, or fails within it, is answered whole, with the
         // error's own status. A longer one streams; an error after the first bytes ends the JSON with "error".

@@ -75,10 +75,7 @@ class SubscriptionSlotsTest {
         stalledSubscriber(first);
         stalledSubscriber(second);
         Thread.sleep(500);
-        for (int i = 0; i < 3_000; i++) { // a flood: far more than the stalled clients' flow-control windows hold
-            Files.writeString(WatchedDirectory.directory.resolve("flood-" + i), "x");
-        }
-        Thread.sleep(2_000);
+        flood("flood-");
         ManagedChannel third = channel();
         try {
             Iterator<SubscribeResponse> refused = EventsGrpc.newBlockingStub(third).withDeadlineAfter(5, TimeUnit.SECONDS)
@@ -87,15 +84,28 @@ class SubscriptionSlotsTest {
                     e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
             first.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             second.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-            Thread.sleep(1_000);
-            Iterator<SubscribeResponse> stream = EventsGrpc.newBlockingStub(third).withDeadlineAfter(5, TimeUnit.SECONDS)
-                    .subscribe(SubscribeRequest.newBuilder().setTable("file_events").build());
-            assertThat(stream.next().hasHeader()).isTrue();
+            assertSubscribes(third);
         } finally {
             first.shutdownNow();
             second.shutdownNow();
             third.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
+    }
+
+    /** Far more events than the stalled clients' flow-control windows hold, then time for them to pile up. */
+    static void flood(String prefix) throws Exception {
+        for (int i = 0; i < 3_000; i++) {
+            Files.writeString(WatchedDirectory.directory.resolve(prefix + i), "x");
+        }
+        Thread.sleep(2_000);
+    }
+
+    /** A second after the stalled clients went, a new subscription gets its slot and its header. */
+    static void assertSubscribes(ManagedChannel channel) throws InterruptedException {
+        Thread.sleep(1_000);
+        Iterator<SubscribeResponse> stream = EventsGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
+                .subscribe(SubscribeRequest.newBuilder().setTable("file_events").build());
+        assertThat(stream.next().hasHeader()).isTrue();
     }
 
     @Test
@@ -108,15 +118,9 @@ class SubscriptionSlotsTest {
                 stalledSubscriber(first);
                 stalledSubscriber(second);
                 Thread.sleep(500);
-                for (int i = 0; i < 3_000; i++) {
-                    Files.writeString(WatchedDirectory.directory.resolve("cut-" + i), "x");
-                }
-                Thread.sleep(2_000);
+                flood("cut-");
                 proxy.cut(); // as if both clients were killed: their connections reset, no RST_STREAM, no GOAWAY
-                Thread.sleep(1_000);
-                Iterator<SubscribeResponse> stream = EventsGrpc.newBlockingStub(third).withDeadlineAfter(5, TimeUnit.SECONDS)
-                        .subscribe(SubscribeRequest.newBuilder().setTable("file_events").build());
-                assertThat(stream.next().hasHeader()).isTrue();
+                assertSubscribes(third);
             } finally {
                 first.shutdownNow();
                 second.shutdownNow();
