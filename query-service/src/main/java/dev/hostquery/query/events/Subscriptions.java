@@ -93,7 +93,8 @@ public class Subscriptions {
         }
         String where = filter == null || filter.isBlank() ? null : filter;
         List<ResultColumn> columns = where == null
-                ? engine.query("SELECT *, eid FROM " + spec.name() + " WHERE eid < '0'", QueryLimits.NONE_REQUESTED).columns()
+                ? engine.query("SELECT *, eid FROM " + spec.name() + " WHERE eid < '0'", QueryLimits.NONE_REQUESTED,
+                        dev.hostquery.query.sqlite.Caller.internal("subscriptions")).columns()
                 : engine.checkFilter(spec.name(), where);
         EventStore.TableStats stats = store.stats(spec.name());
         long after = after(spec.name(), cursor, stats.firstEid(), stats.lastEid());

@@ -23,6 +23,8 @@ final class CallCancellation implements AutoCloseable {
     private final Caller caller = Caller.of(ClientAddressInterceptor.client());
     private final Cancellation cancellation = caller.cancellation();
     private final Context.CancellationListener listener;
+    /** Keeps the writes in step with the event loop, so that isReady() answers for them. */
+    private final WriteHandOff handOff = WriteHandOff.ofCurrentCall();
 
     private CallCancellation(Context context, ServerCallStreamObserver<?> call) {
         this.context = context;
@@ -50,9 +52,19 @@ final class CallCancellation implements AutoCloseable {
      *                        stayed full until the deadline
      */
     void awaitReady(long deadlineNanos) {
+        try {
+            if (!handOff.await(deadlineNanos, this::gone)) {
+                throw gone() ? new QueryException(ErrorCode.CANCELLED, "the client cancelled the call or went away")
+                        : new QueryException(ErrorCode.LIMIT_EXCEEDED, "the query's time limit passed while its rows waited to "
+                                + "be sent (timeout_ms)", -1, "timeout_ms");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new QueryException(ErrorCode.CANCELLED, "interrupted while streaming");
+        }
         long pause = 50_000;
         while (!call.isReady()) {
-            if (cancellation.isCancelled() || call.isCancelled() || context.isCancelled()) {
+            if (gone()) {
                 throw new QueryException(ErrorCode.CANCELLED, "the client cancelled the call or went away");
             }
             long left = deadlineNanos - System.nanoTime();
@@ -63,6 +75,10 @@ final class CallCancellation implements AutoCloseable {
             LockSupport.parkNanos(Math.min(left, pause));
             pause = Math.min(READY_POLL_NANOS, pause * 2);
         }
+    }
+
+    private boolean gone() {
+        return cancellation.isCancelled() || call.isCancelled() || context.isCancelled();
     }
 
     @Override

@@ -44,6 +44,7 @@ public class EventsService extends EventsGrpc.EventsImplBase {
 
     private void start(Subscriptions.Plan plan, ServerCallStreamObserver<SubscribeResponse> call) {
         Context context = Context.current();
+        WriteHandOff handOff = WriteHandOff.ofCurrentCall(); // captured here: the subscription thread has no Vert.x context
         long stallNanos = config.events().stallTimeout().toNanos();
         Subscriptions.Handle handle = subscriptions.start(plan, new Subscriptions.Sink() {
             @Override
@@ -79,17 +80,27 @@ public class EventsService extends EventsGrpc.EventsImplBase {
              */
             private void awaitReady(long eid) throws InterruptedException {
                 long stalledSince = System.nanoTime();
+                if (!handOff.await(stalledSince + stallNanos, this::cancelled)) {
+                    if (cancelled()) {
+                        throw new InterruptedException("the client went away");
+                    }
+                    throw stalled(eid);
+                }
                 while (!call.isReady()) {
                     if (cancelled()) {
                         throw new InterruptedException("the client went away");
                     }
                     if (System.nanoTime() - stalledSince > stallNanos) {
-                        throw new QueryException(ErrorCode.LIMIT_EXCEEDED, "the subscriber read nothing for "
-                                + config.events().stallTimeout().toSeconds() + " s (hostquery.events.stall-timeout); resume after "
-                                + "cursor " + EventTable.eidText(eid - 1), -1, "stall_timeout");
+                        throw stalled(eid);
                     }
                     Thread.sleep(5);
                 }
+            }
+
+            private QueryException stalled(long eid) {
+                return new QueryException(ErrorCode.LIMIT_EXCEEDED, "the subscriber read nothing for "
+                        + config.events().stallTimeout().toSeconds() + " s (hostquery.events.stall-timeout); resume after "
+                        + "cursor " + EventTable.eidText(eid - 1), -1, "stall_timeout");
             }
         }, failure -> {
             if (!call.isCancelled()) {

@@ -33,12 +33,12 @@ final class ClientShares {
      *
      * @throws QueryException busy at the deadline, cancelled when the query was cancelled meanwhile
      */
-    void acquire(String client, QueryState state) {
+    void acquire(String client, boolean internal, QueryState state) {
         if (!bounded) {
             return;
         }
         synchronized (held) {
-            if (inFlight.getOrDefault(client, 0) >= maxInFlight) {
+            if (!internal && inFlight.getOrDefault(client, 0) >= maxInFlight) {
                 throw new QueryException(ErrorCode.BUSY, "this client already has " + maxInFlight + " queries running or "
                         + "waiting (twice hostquery.query.connections); try again when some have finished");
             }

@@ -226,7 +226,7 @@ public final class QueryEngine implements AutoCloseable {
         QueryLimits effective = limits.narrow(requested);
         QueryState state = new QueryState(effective.timeoutMillis(), cancellation, tableThreads, readable, onlyTable,
                 memoryPerQuery);
-        clients.acquire(caller.client(), state);
+        clients.acquire(caller.client(), caller.internal(), state);
         SqliteConnection connection = null;
         try {
             while (connection == null && !state.ended()) {

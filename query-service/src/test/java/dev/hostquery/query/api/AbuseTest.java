@@ -91,6 +91,58 @@ class AbuseTest {
     }
 
     @Test
+    void aStreamWhoseClientReadsNothingQueuesNoMoreThanItsWindow() throws Exception {
+        // a fixed 1 MiB window (no auto-tuning): about 4,700 of ENDLESS's rows as batches of one
+        ManagedChannel channel = NettyChannelBuilder.forAddress(url.getHost(), url.getPort()).usePlaintext()
+                .flowControlWindow(1 << 20).build();
+        try {
+            List<ClientCallStreamObserver<QueryRequest>> call = new ArrayList<>();
+            java.util.concurrent.atomic.AtomicLong rows = new java.util.concurrent.atomic.AtomicLong();
+            java.util.concurrent.CompletableFuture<Throwable> end = new java.util.concurrent.CompletableFuture<>();
+            QueryGrpc.newStub(channel).queryStream(QueryRequest.newBuilder().setSql(ENDLESS).setBatchSize(1)
+                    .setLimits(QueryLimits.newBuilder().setTimeoutMs(2_000)).build(),
+                    new ClientResponseObserver<QueryRequest, QueryStreamResponse>() {
+                        @Override
+                        public void beforeStart(ClientCallStreamObserver<QueryRequest> requestStream) {
+                            requestStream.disableAutoRequestWithInitial(0);
+                            call.add(requestStream);
+                        }
+
+                        @Override
+                        public void onNext(QueryStreamResponse value) {
+                            rows.addAndGet(value.getBatch().getRowsCount());
+                        }
+
+                        @Override
+                        public void onError(Throwable t) {
+                            end.complete(t);
+                        }
+
+                        @Override
+                        public void onCompleted() {
+                            end.complete(null);
+                        }
+                    });
+            Thread.sleep(3_000); // past the time limit: what the server produced meanwhile is what it had to hold
+            call.getFirst().request(Integer.MAX_VALUE);
+            Throwable t = end.get(20, TimeUnit.SECONDS);
+            System.out.println("rows a never-reading stream was sent before its time limit: " + rows.get());
+            assertThat(t).isInstanceOfSatisfying(StatusRuntimeException.class,
+                    e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+            assertThat(rows.get()).as("rows sent to a client that read nothing").isLessThan(ROWS_A_WINDOW_HOLDS);
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Half again what a 1 MiB flow-control window holds of ENDLESS's rows in batches of one (about 4,700). Before the
+     * writes were kept in step with the event loop, a stream queued as many again beyond the window (10,075 here;
+     * 13,000 a stream with four at once), however little the client read.
+     */
+    static final long ROWS_A_WINDOW_HOLDS = 7_000;
+
+    @Test
     void cancelledStreamsEndTheirQueries() throws Exception {
         ManagedChannel channel = channel();
         try {
