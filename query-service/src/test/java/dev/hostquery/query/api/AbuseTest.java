@@ -49,9 +49,18 @@ class AbuseTest {
         return NettyChannelBuilder.forAddress(url.getHost(), url.getPort()).usePlaintext().build();
     }
 
-    /** A QueryStream call whose client turned inbound flow control off and never asks for a message. */
-    static ClientCallStreamObserver<?> neverReading(ManagedChannel channel, QueryRequest request) {
+    /**
+     * A QueryStream call whose client turned inbound flow control off and asks for no message: it counts the rows
+     * it gets once it does ask ({@code call.request(n)}), and how the call ended.
+     */
+    record NeverReading(ClientCallStreamObserver<QueryRequest> call, java.util.concurrent.atomic.AtomicLong rows,
+            java.util.concurrent.CompletableFuture<Throwable> end) {
+    }
+
+    static NeverReading neverReading(ManagedChannel channel, QueryRequest request) {
         List<ClientCallStreamObserver<QueryRequest>> call = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicLong rows = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.CompletableFuture<Throwable> end = new java.util.concurrent.CompletableFuture<>();
         QueryGrpc.newStub(channel).queryStream(request, new ClientResponseObserver<QueryRequest, QueryStreamResponse>() {
             @Override
             public void beforeStart(ClientCallStreamObserver<QueryRequest> requestStream) {
@@ -61,17 +70,20 @@ class AbuseTest {
 
             @Override
             public void onNext(QueryStreamResponse value) {
+                rows.addAndGet(value.getBatch().getRowsCount());
             }
 
             @Override
             public void onError(Throwable t) {
+                end.complete(t);
             }
 
             @Override
             public void onCompleted() {
+                end.complete(null);
             }
         });
-        return call.getFirst();
+        return new NeverReading(call.getFirst(), rows, end);
     }
 
     @Test
@@ -96,40 +108,16 @@ class AbuseTest {
         ManagedChannel channel = NettyChannelBuilder.forAddress(url.getHost(), url.getPort()).usePlaintext()
                 .flowControlWindow(1 << 20).build();
         try {
-            List<ClientCallStreamObserver<QueryRequest>> call = new ArrayList<>();
-            java.util.concurrent.atomic.AtomicLong rows = new java.util.concurrent.atomic.AtomicLong();
-            java.util.concurrent.CompletableFuture<Throwable> end = new java.util.concurrent.CompletableFuture<>();
-            QueryGrpc.newStub(channel).queryStream(QueryRequest.newBuilder().setSql(ENDLESS).setBatchSize(1)
-                    .setLimits(QueryLimits.newBuilder().setTimeoutMs(2_000)).build(),
-                    new ClientResponseObserver<QueryRequest, QueryStreamResponse>() {
-                        @Override
-                        public void beforeStart(ClientCallStreamObserver<QueryRequest> requestStream) {
-                            requestStream.disableAutoRequestWithInitial(0);
-                            call.add(requestStream);
-                        }
-
-                        @Override
-                        public void onNext(QueryStreamResponse value) {
-                            rows.addAndGet(value.getBatch().getRowsCount());
-                        }
-
-                        @Override
-                        public void onError(Throwable t) {
-                            end.complete(t);
-                        }
-
-                        @Override
-                        public void onCompleted() {
-                            end.complete(null);
-                        }
-                    });
+            NeverReading stream = neverReading(channel, QueryRequest.newBuilder().setSql(ENDLESS).setBatchSize(1)
+                    .setLimits(QueryLimits.newBuilder().setTimeoutMs(2_000)).build());
             Thread.sleep(3_000); // past the time limit: what the server produced meanwhile is what it had to hold
-            call.getFirst().request(Integer.MAX_VALUE);
-            Throwable t = end.get(20, TimeUnit.SECONDS);
-            System.out.println("rows a never-reading stream was sent before its time limit: " + rows.get());
+            stream.call().request(Integer.MAX_VALUE);
+            Throwable t = stream.end().get(20, TimeUnit.SECONDS);
+            long rows = stream.rows().get();
+            System.out.println("rows a never-reading stream was sent before its time limit: " + rows);
             assertThat(t).isInstanceOfSatisfying(StatusRuntimeException.class,
                     e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
-            assertThat(rows.get()).as("rows sent to a client that read nothing").isLessThan(ROWS_A_WINDOW_HOLDS);
+            assertThat(rows).as("rows sent to a client that read nothing").isLessThan(ROWS_A_WINDOW_HOLDS);
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
@@ -149,7 +137,7 @@ class AbuseTest {
             QueryRequest request = QueryRequest.newBuilder().setSql(ENDLESS).setBatchSize(1).build(); // 30 s time limit
             List<ClientCallStreamObserver<?>> calls = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                calls.add(neverReading(channel, request));
+                calls.add(neverReading(channel, request).call());
             }
             Thread.sleep(1_000);
             calls.forEach(c -> c.cancel("the test cancels", null));

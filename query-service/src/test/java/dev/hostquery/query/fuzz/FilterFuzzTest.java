@@ -3,12 +3,8 @@ package dev.hostquery.query.fuzz;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.hostquery.query.sqlite.ErrorCode;
-import dev.hostquery.query.sqlite.QueryEngine;
 import dev.hostquery.query.sqlite.QueryException;
-import dev.hostquery.query.sqlite.QueryLimits;
 import dev.hostquery.query.sqlite.TestTables;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 
 /**
  * Subscription filters under arbitrary text: a filter is accepted only when it is an expression over one
@@ -16,22 +12,10 @@ import org.junit.jupiter.api.BeforeAll;
  * query), and must read nothing but the event table: the other tables count their scans, and any scan of them
  * is a finding.
  */
-class FilterFuzzTest {
+class FilterFuzzTest extends EngineFuzzing {
     private static final String[] WORDS = {"n", "what", "time", "eid", " = ", " > ", " AND ", " OR ", " NOT ", "(", ")", "'",
         "\"", "`", "[", "]", "--", "/*", "*/", ";", " UNION SELECT * FROM generated", " IN (SELECT id FROM generated)",
         "(SELECT 1)", " EXISTS ", " LIKE '%'", "1", "'x'", "char(41)", ",", " FROM ", " WHERE "};
-    static QueryEngine engine;
-
-    @BeforeAll
-    static void start() {
-        engine = TestTables.engine(new QueryLimits(250, 10_000, 1 << 20));
-    }
-
-    @AfterAll
-    static void stop() {
-        engine.close();
-    }
-
     @FuzzTest(maxDuration = "60s")
     void onlyExpressionsOverOneEventPass(FuzzedDataProvider data) {
         StringBuilder filter = new StringBuilder();

@@ -2,35 +2,19 @@ package dev.hostquery.query.fuzz;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.hostquery.query.sqlite.QueryEngine;
 import dev.hostquery.query.sqlite.QueryException;
 import dev.hostquery.query.sqlite.QueryLimits;
-import dev.hostquery.query.sqlite.TestTables;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 
 /**
  * The SQL entry point under arbitrary SQL: every input ends as a result or a {@link QueryException} with a code,
  * within its time limit; never another exception, a hang or a dead JVM. SQL keywords and table names are mixed
  * into the input so that the fuzzer reaches the planner and the tables, not only the parser.
  */
-class SqlFuzzTest {
+class SqlFuzzTest extends EngineFuzzing {
     private static final String[] WORDS = {"SELECT ", " FROM ", " WHERE ", " JOIN ", " UNION ", " LIKE ", " IN (", ")", "(",
         "generated", "echo", "endless", "json_each('[1,2]')", "sqlite_stmt", "pragma_table_info('echo')", " LIMIT 3", "*",
         "count(*)", "id", "value", "name", " = ", "'", "%", " GROUP BY ", " ORDER BY ", "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c) ",
         "randomblob(1000)", "zeroblob(100000000)", "?1", "ATTACH ", "PRAGMA ", ";", "--", "/*", "char(0)"};
-    static QueryEngine engine;
-
-    @BeforeAll
-    static void start() {
-        engine = TestTables.engine(new QueryLimits(250, 10_000, 1 << 20));
-    }
-
-    @AfterAll
-    static void stop() {
-        engine.close();
-    }
-
     @FuzzTest(maxDuration = "60s")
     void anySqlEndsInAResultOrACodedError(FuzzedDataProvider data) {
         StringBuilder sql = new StringBuilder();
