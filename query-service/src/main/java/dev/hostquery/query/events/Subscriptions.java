@@ -75,9 +75,10 @@ public class Subscriptions {
     private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
-     * Checks a subscription request: an evented table, a filter SQLite accepts, a cursor that is a number.
+     * Checks a subscription request: an evented table, a filter that is an expression over one event's columns
+     * ({@link QueryEngine#checkFilter}), and a cursor that is an eid in range ({@link #after}).
      *
-     * @throws QueryException unknown_table, bad_request or sql_syntax naming what is wrong
+     * @throws QueryException unknown_table, bad_request, sql_syntax or unknown_column naming what is wrong
      */
     public Plan plan(String table, String filter, String cursor) {
         EventStore store = events.map(EventManager::store).orElseThrow(() -> new QueryException(ErrorCode.BAD_REQUEST,

@@ -26,7 +26,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * closed (HTTP/2: the stream is reset). gRPC calls are left alone: their request stream is the call itself.
  */
 @ApplicationScoped
-public class RequestBodyTimeout {
+public class RequestBodies {
     private static final String PROBLEM = "{\"type\":\"urn:hostquery:error:bad_request\",\"title\":\"%s\","
             + "\"status\":%d,\"code\":\"bad_request\",\"detail\":\"%s\"}";
 
