@@ -27,6 +27,22 @@ public final class QueryContext {
     private final List<Constraint> constraints;
     private final BitSet usedColumns;
     private final BooleanSupplier cancelled;
+    private final PathAccess paths;
+
+    /**
+     * Which paths the principal running the query may read through a {@link Sensitivity#PATHS} table.
+     */
+    @FunctionalInterface
+    public interface PathAccess {
+        /** Every path: the principal may read sensitive tables. */
+        PathAccess ALL = path -> null;
+
+        /**
+         * Null when the principal may read {@code path} (absolute, normalized), else why not: a message that names
+         * the path and the role that would allow it.
+         */
+        String denial(String path);
+    }
 
     /** A context that is never cancelled, for tests and in-process callers that read a table whole. */
     public QueryContext(TableSpec table, List<Constraint> constraints, BitSet usedColumns) {
@@ -40,6 +56,15 @@ public final class QueryContext {
      * @param cancelled   true once the scan's query has ended; cheap, called in tables' inner loops
      */
     public QueryContext(TableSpec table, List<Constraint> constraints, BitSet usedColumns, BooleanSupplier cancelled) {
+        this(table, constraints, usedColumns, cancelled, PathAccess.ALL);
+    }
+
+    /**
+     * @param paths which paths the query's principal may read, checked by {@link #checkPath}
+     */
+    public QueryContext(TableSpec table, List<Constraint> constraints, BitSet usedColumns, BooleanSupplier cancelled,
+            PathAccess paths) {
+        this.paths = requireNonNull(paths, "paths is null");
         this.table = requireNonNull(table, "table is null");
         this.constraints = List.copyOf(requireNonNull(constraints, "constraints is null"));
         this.usedColumns = usedColumns == null ? null : (BitSet) usedColumns.clone();
@@ -59,6 +84,21 @@ public final class QueryContext {
     public void checkCancelled() {
         if (cancelled.getAsBoolean()) {
             throw new QueryCancelledException(table.name());
+        }
+    }
+
+    /**
+     * Returns normally when the query's principal may read {@code path}; a {@link Sensitivity#PATHS} table calls it
+     * for every path before it reads the file.
+     *
+     * @param path an absolute, normalized path on the host (as the row's path column shows it)
+     * @throws PermissionDeniedException naming the path and the role that would allow it; let it propagate out of
+     *                                   {@link Table#generate}
+     */
+    public void checkPath(String path) {
+        String denial = paths.denial(path);
+        if (denial != null) {
+            throw new PermissionDeniedException(denial);
         }
     }
 

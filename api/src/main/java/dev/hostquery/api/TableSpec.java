@@ -29,6 +29,8 @@ import java.util.regex.Pattern;
  * @param aliases        other names the table answers to
  * @param patternColumns columns on which the table expands a {@code LIKE} pattern itself, so that a LIKE
  *                       constraint satisfies {@link ColumnFlag#REQUIRED}
+ * @param sensitivity    which role reading the table needs ({@link Sensitivity})
+ * @param sensitivityReason what makes the table sensitive, for the catalog; null for {@link Sensitivity#NONE}
  */
 public record TableSpec(
         String name,
@@ -37,7 +39,9 @@ public record TableSpec(
         boolean evented,
         List<String> examples,
         List<String> aliases,
-        Set<String> patternColumns) {
+        Set<String> patternColumns,
+        Sensitivity sensitivity,
+        String sensitivityReason) {
 
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*");
 
@@ -57,6 +61,13 @@ public record TableSpec(
         examples = examples == null ? List.of() : List.copyOf(examples);
         aliases = aliases == null ? List.of() : List.copyOf(aliases);
         patternColumns = patternColumns == null ? Set.of() : Set.copyOf(patternColumns);
+        sensitivity = sensitivity == null ? Sensitivity.NONE : sensitivity;
+        if (sensitivity != Sensitivity.NONE && (sensitivityReason == null || sensitivityReason.isBlank())) {
+            throw new IllegalArgumentException("sensitive table '" + name + "' does not say why it is sensitive");
+        }
+        if (sensitivity == Sensitivity.NONE) {
+            sensitivityReason = null;
+        }
         Set<String> seen = new LinkedHashSet<>();
         for (ColumnSpec column : columns) {
             if (!seen.add(column.name())) {
@@ -128,6 +139,8 @@ public record TableSpec(
         private final List<String> aliases = new ArrayList<>();
         private final Set<String> patternColumns = new LinkedHashSet<>();
         private final Map<String, String> collations = new HashMap<>();
+        private Sensitivity sensitivity = Sensitivity.NONE;
+        private String sensitivityReason;
 
         private Builder(String name) {
             this.name = name;
@@ -172,8 +185,26 @@ public record TableSpec(
             return this;
         }
 
+        /** Declares the table sensitive: only a role that allows sensitive tables reads it; {@code why} is shown. */
+        public Builder sensitive(String why) {
+            this.sensitivity = Sensitivity.SENSITIVE;
+            this.sensitivityReason = why;
+            return this;
+        }
+
+        /**
+         * Declares the table sensitive outside the reader paths: it reads files, and calls
+         * {@link QueryContext#checkPath} for each path before reading it.
+         */
+        public Builder sensitivePaths(String why) {
+            this.sensitivity = Sensitivity.PATHS;
+            this.sensitivityReason = why;
+            return this;
+        }
+
         public TableSpec build() {
-            return new TableSpec(name, description, columns, evented, examples, aliases, patternColumns);
+            return new TableSpec(name, description, columns, evented, examples, aliases, patternColumns, sensitivity,
+                    sensitivityReason);
         }
     }
 }

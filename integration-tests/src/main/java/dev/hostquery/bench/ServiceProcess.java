@@ -64,6 +64,10 @@ public final class ServiceProcess implements AutoCloseable {
         command.add("--enable-native-access=ALL-UNNAMED");
         command.add("-Dquarkus.http.port=" + port);
         command.add("-Dhostquery.events.store-path=" + store);
+        // a Unix socket of its own, beside its log: several services run at once in the tests and the benchmarks
+        Path socketDir = Files.createTempDirectory("hostquery-socket-");
+        socketDir.toFile().deleteOnExit();
+        command.add("-Dquarkus.http.domain-socket=" + socketDir.resolve("hostquery.sock"));
         command.addAll(List.of(options));
         command.add("-jar");
         command.add(jar().toString());

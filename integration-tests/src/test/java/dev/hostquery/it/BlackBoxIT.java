@@ -83,6 +83,21 @@ class BlackBoxIT {
     }
 
     @Test
+    void refusesToListenOffLoopbackWithoutTlsAndAuthentication() throws Exception {
+        try (ServiceProcess service = ServiceProcess.start("-Dquarkus.http.host=0.0.0.0")) {
+            assertThat(service.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(service.process().exitValue()).isNotZero();
+            assertThat(service.output()).contains("hostquery cannot start: quarkus.http.host=0.0.0.0 is not loopback, so it "
+                    + "needs TLS and authentication: add a certificate (quarkus.tls.key-store.pem.0.cert and .key), "
+                    + "quarkus.http.insecure-requests=disabled, authentication (").doesNotContain("\tat ");
+        }
+        try (ServiceProcess service = ServiceProcess.start("-Dquarkus.http.host=0.0.0.0", "-Dhostquery.security.insecure=true")) {
+            service.awaitHealthy(Duration.ofSeconds(60));
+            assertThat(service.output()).contains("WARN").contains("INSECURE: quarkus.http.host=0.0.0.0 is not loopback");
+        }
+    }
+
+    @Test
     void refusesToStartOnABadHostRoot() throws Exception {
         try (ServiceProcess service = ServiceProcess.start("-Dhostquery.host-root=/no/such/dir")) {
             assertThat(service.process().waitFor(60, TimeUnit.SECONDS)).isTrue();

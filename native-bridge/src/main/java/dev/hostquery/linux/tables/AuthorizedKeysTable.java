@@ -15,6 +15,7 @@ import java.util.List;
  */
 public final class AuthorizedKeysTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("authorized_keys")
+            .sensitive("which keys may log in as which account: the map an attacker needs to pick a target")
             .description("Public keys allowed to log in as each user: the lines of ~/.ssh/authorized_keys and ~/.ssh/authorized_keys2 of every home directory in /etc/passwd.")
             .column("uid", ColumnType.BIGINT, "Owner of the home directory", ColumnFlag.ADDITIONAL)
             .column("algorithm", ColumnType.TEXT, "Key type, e.g. ssh-ed25519")

@@ -15,6 +15,7 @@ import java.util.List;
  */
 public final class CrontabTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("crontab")
+            .sensitive("scheduled commands of every account, which often carry credentials on their command lines")
             .description("Scheduled jobs from /etc/crontab, /etc/cron.d/* and the user crontabs in /var/spool/cron/crontabs/* (crontab(5)).")
             .column("event", ColumnType.TEXT, "The @ keyword of the line (@reboot, @daily, ...), or empty")
             .column("minute", ColumnType.TEXT, "Minute field")

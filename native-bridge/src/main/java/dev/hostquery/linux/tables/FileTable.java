@@ -14,6 +14,7 @@ import dev.hostquery.linux.HostRoot;
  */
 public final class FileTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("file")
+            .sensitivePaths("metadata of any file: outside the reader paths it probes other users' private files and directories")
             .description("File metadata from lstat(2) for the paths the query names: path = or IN, directory = (its entries), or LIKE with % (one level) and %% (any depth).")
             .column("path", ColumnType.TEXT, "Absolute path", ColumnFlag.INDEX, ColumnFlag.REQUIRED, ColumnFlag.OPTIMIZED)
             .column("directory", ColumnType.TEXT, "Directory holding the file", ColumnFlag.REQUIRED, ColumnFlag.OPTIMIZED)
@@ -50,6 +51,7 @@ public final class FileTable extends LinuxTable {
         RowBuilder row = new RowBuilder(SPEC);
         for (String path : FilePatterns.paths(root, context)) {
             context.checkCancelled();
+            context.checkPath(path); // before the file is looked at: a refused path reveals nothing, not even whether it exists
             FileAttributes a = root.lstat(path).orElse(null);
             if (a == null) {
                 continue; // no such file: no row, as in osquery

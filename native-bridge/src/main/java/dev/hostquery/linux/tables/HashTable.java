@@ -14,6 +14,7 @@ import dev.hostquery.linux.HostRoot;
  */
 public final class HashTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("hash")
+            .sensitivePaths("digests of file contents: outside the reader paths they confirm guesses of secret files (the sha256 of /etc/shadow)")
             .description("MD5, SHA-1 and SHA-256 digests of the regular files the query names (path =, IN, LIKE; or directory =), computed in one read of each file.")
             .column("path", ColumnType.TEXT, "Absolute path", ColumnFlag.INDEX, ColumnFlag.REQUIRED, ColumnFlag.OPTIMIZED)
             .column("directory", ColumnType.TEXT, "Directory holding the file", ColumnFlag.REQUIRED, ColumnFlag.OPTIMIZED)
@@ -39,6 +40,7 @@ public final class HashTable extends LinuxTable {
         boolean sha256 = context.isUsed("sha256");
         for (String path : FilePatterns.paths(root, context)) {
             context.checkCancelled();
+            context.checkPath(path); // before the file is looked at: a refused path reveals nothing, not even whether it exists
             // regular files only, opened non-blocking: a FIFO or a device is skipped, never read
             FileDigests.Digests digests = FileDigests.digest(root, path, md5, sha1, sha256, context).orElse(null);
             if (digests == null) {

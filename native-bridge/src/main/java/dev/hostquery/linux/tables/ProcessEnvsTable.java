@@ -14,6 +14,7 @@ import java.util.List;
  */
 public final class ProcessEnvsTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("process_envs")
+            .sensitive("every process's environment, where credentials and tokens are often passed (/proc/<pid>/environ)")
             .description("Environment variables of every process, from /proc/<pid>/environ (needs privileges for processes of other users).")
             .column("pid", ColumnType.INTEGER, "Process ID", ColumnFlag.INDEX, ColumnFlag.OPTIMIZED)
             .column("key", ColumnType.TEXT, "Variable name")

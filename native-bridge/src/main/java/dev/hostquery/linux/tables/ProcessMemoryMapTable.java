@@ -15,6 +15,7 @@ import java.util.List;
  */
 public final class ProcessMemoryMapTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("process_memory_map")
+            .sensitive("every process's memory layout (/proc/<pid>/maps): addresses that defeat ASLR")
             .description("Memory mappings of every process, from /proc/<pid>/maps.")
             .column("pid", ColumnType.INTEGER, "Process ID", ColumnFlag.INDEX, ColumnFlag.OPTIMIZED)
             .column("start", ColumnType.TEXT, "Start address, hex with 0x")

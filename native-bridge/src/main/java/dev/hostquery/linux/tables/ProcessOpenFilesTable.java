@@ -14,6 +14,7 @@ import dev.hostquery.linux.Values;
  */
 public final class ProcessOpenFilesTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("process_open_files")
+            .sensitive("the files every process, of every user, has open (/proc/<pid>/fd)")
             .description("One row per open file descriptor of every process, from the links in /proc/<pid>/fd (needs privileges for processes of other users).")
             .column("pid", ColumnType.BIGINT, "Process ID", ColumnFlag.INDEX)
             .column("fd", ColumnType.BIGINT, "File descriptor number")

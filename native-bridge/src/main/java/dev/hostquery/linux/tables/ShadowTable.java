@@ -16,6 +16,7 @@ import java.util.Set;
  */
 public final class ShadowTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("shadow")
+            .sensitive("password hashes and password ages of every account (/etc/shadow)")
             .description("Password aging and the state of each account's password, from /etc/shadow (needs root). The hash itself is never returned.")
             .column("password_status", ColumnType.TEXT, "active (a hash is set), locked (starts with ! or *), or empty (no password)")
             .column("hash_alg", ColumnType.TEXT, "Hash algorithm of the password: MD5, Blowfish, SHA-256, SHA-512, yescrypt, gost-yescrypt, scrypt, DES")

@@ -15,6 +15,7 @@ import java.util.List;
  */
 public final class ShellHistoryTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("shell_history")
+            .sensitive("users' shell history: the commands they typed, passwords pasted on command lines included")
             .description("Commands from the shell history files of every home directory in /etc/passwd: .bash_history, .zsh_history, .sh_history and .history, with times where the file records them.")
             .column("uid", ColumnType.BIGINT, "Owner of the home directory", ColumnFlag.ADDITIONAL, ColumnFlag.OPTIMIZED)
             .column("time", ColumnType.INTEGER, "When the command ran, seconds since the epoch; NULL when the file does not record it")

@@ -16,6 +16,7 @@ import java.util.Base64;
  */
 public final class UserSshKeysTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("user_ssh_keys")
+            .sensitive("users' private SSH key files: their paths and whether each is encrypted")
             .description("Private SSH keys in the ~/.ssh directory of every home directory in /etc/passwd: type, size and whether a passphrase protects them. The key material is never returned.")
             .column("uid", ColumnType.BIGINT, "Owner of the home directory", ColumnFlag.ADDITIONAL, ColumnFlag.OPTIMIZED)
             .column("path", ColumnType.TEXT, "Path of the key file", ColumnFlag.INDEX)

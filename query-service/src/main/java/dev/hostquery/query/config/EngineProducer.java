@@ -49,8 +49,9 @@ public class EngineProducer {
         QueryLimits limits = new QueryLimits(q.timeout().toMillis(), q.maxRows(), q.maxResultBytes());
         int perClient = q.connectionsPerClient().orElse(Math.max(1, q.connections() / 2));
         long perQuery = q.memoryPerQuery().orElse(q.heapLimit() / 4);
+        int queriesPerPrincipal = config.security().maxQueriesPerPrincipal().orElse(2 * q.connections());
         QueryEngine engine = new QueryEngine(catalog.tables(), limits, new EngineSettings(q.connections(), q.heapLimit(), perQuery,
-                q.tableThreads(), q.tableQueue(), perClient));
+                q.tableThreads(), q.tableQueue(), perClient, queriesPerPrincipal));
         LOG.infof("query engine ready: %d tables, %d connections (%d per client), SQLite %s, host root %s",
                 catalog.tables().size(), q.connections(), perClient, QueryEngine.sqliteVersion(), config.hostRoot());
         return engine;

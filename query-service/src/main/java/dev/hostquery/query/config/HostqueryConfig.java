@@ -27,6 +27,158 @@ public interface HostqueryConfig {
 
     Events events();
 
+    Security security();
+
+    Audit audit();
+
+    /** Who may ask what (README, "Security"). */
+    interface Security {
+        /**
+         * Allow listening off loopback without TLS and authentication; logged as a warning at every start. For a
+         * network that is private by other means only.
+         */
+        @WithDefault("false")
+        boolean insecure();
+
+        /**
+         * Roles of a client on loopback TCP that sends no credentials; {@code none} for no anonymous access (then
+         * such a client gets 401). Never applied off loopback.
+         */
+        @WithDefault("reader")
+        java.util.List<String> anonymousRoles();
+
+        /**
+         * Bearer tokens: one per line, {@code <sha256-hex> <name> <role>[,<role>…]}, {@code #} comments. Only
+         * SHA-256 hashes of the tokens are stored; the file is read again when it changes.
+         */
+        java.util.Optional<String> tokensFile();
+
+        /**
+         * Where the reader role may read files through {@code file} and {@code hash}: absolute paths, each allowing
+         * itself and everything below it. Elsewhere those tables need a role that allows sensitive tables. List
+         * only directories that nobody but root can write: a symbolic link placed in one is followed.
+         */
+        @WithDefault("/usr,/bin,/sbin,/lib,/lib32,/lib64,/opt,/boot,/etc/os-release")
+        java.util.List<String> readerPaths();
+
+        /**
+         * Client certificates (verified against quarkus.tls' trust store) to roles: the key is the subject's
+         * distinguished name as RFC 2253 writes it ({@code "CN=ci,O=acme"}) or a subject alternative name
+         * ({@code "DNS:ci.acme.dev"}, {@code "URI:spiffe://acme/ci"}, {@code "EMAIL:ci@acme.dev"}); the value the
+         * roles.
+         */
+        java.util.Map<String, java.util.List<String>> clientCertificates();
+
+        UnixSocket unixSocket();
+
+        Kubernetes kubernetes();
+
+        /** Roles beyond the built-in reader, sensitive, events and admin, by name. */
+        java.util.Map<String, Role> roles();
+
+        /**
+         * Most queries one principal may have running or waiting at once; one more is refused as busy. Default:
+         * twice hostquery.query.connections.
+         */
+        java.util.Optional<Integer> maxQueriesPerPrincipal();
+
+        /** Most live subscriptions (gRPC and SSE) one principal may hold; one more is refused as busy. */
+        @WithDefault("8")
+        int maxSubscriptionsPerPrincipal();
+    }
+
+    /** Clients of the Unix socket (quarkus.http.domain-socket), identified by SO_PEERCRED. */
+    interface UnixSocket {
+        /** Group that owns the socket, by name or number; its members may connect. Default: the service's group. */
+        java.util.Optional<String> group();
+
+        /** Numeric uid to roles; uid 0 (root) is admin unless listed here. */
+        java.util.Map<String, java.util.List<String>> users();
+
+        /** Numeric gid (the client's primary group) to roles, for uids not listed in users. */
+        java.util.Map<String, java.util.List<String>> groups();
+
+        /** Roles of any other uid that can connect; {@code none} for none (then it gets 403 on every read). */
+        @WithDefault("reader")
+        java.util.List<String> defaultRoles();
+    }
+
+    /** Kubernetes service-account tokens, reviewed by the API server (TokenReview, SubjectAccessReview). */
+    interface Kubernetes {
+        /** Review bearer tokens that are not in the tokens file with the API server. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** The API server; default https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT (in a pod). */
+        java.util.Optional<String> apiServer();
+
+        /** CA certificates (PEM) that sign the API server's certificate. */
+        @WithDefault("/var/run/secrets/kubernetes.io/serviceaccount/ca.crt")
+        String caFile();
+
+        /** The service's own token, which the reviews are sent with; read again at each review (it rotates). */
+        @WithDefault("/var/run/secrets/kubernetes.io/serviceaccount/token")
+        String tokenFile();
+
+        /** Audiences the token must be issued for; empty for the API server's default. */
+        java.util.Optional<java.util.List<String>> audiences();
+
+        /** How long a review's decision is kept: a token reviewed once is not reviewed again within it. */
+        @WithDefault("60s")
+        Duration cacheTtl();
+
+        /**
+         * The resource a SubjectAccessReview asks about, as {@code get} on {@code <resource>/<role>} in this API
+         * group, one review per role (like kube-rbac-proxy's resource attributes).
+         */
+        @WithDefault("hostquery.dev")
+        String apiGroup();
+
+        @WithDefault("nodes")
+        String resource();
+
+        /** The resource name the reviews ask about: this node's name (the chart sets it from spec.nodeName). */
+        java.util.Optional<String> nodeName();
+
+        /** Longest a review may take; past it the request gets 503. */
+        @WithDefault("5s")
+        Duration timeout();
+    }
+
+    /** A role defined by configuration: which tables it reads, and whether it may subscribe. */
+    interface Role {
+        /** Tables the role reads; {@code *} for every table that is not sensitive. */
+        java.util.List<String> tables();
+
+        /** Tables it never reads, even when another of the principal's roles would allow them. */
+        java.util.Optional<java.util.List<String>> denyTables();
+
+        /** Whether it may subscribe to the evented tables it reads. */
+        @WithDefault("false")
+        boolean events();
+    }
+
+    /** One JSON line per request (README, "Security"). */
+    interface Audit {
+        /** Write audit lines at all. Default: on when the service listens off loopback. */
+        java.util.Optional<Boolean> enabled();
+
+        /** Write them to stdout (the hostquery.audit log category, unformatted). */
+        @WithDefault("true")
+        boolean stdout();
+
+        /** Also write them to this file, rotated by size; none by default. */
+        java.util.Optional<String> file();
+
+        /** Size at which the file is rotated (to file.1, file.2, …). */
+        @WithDefault("10M")
+        io.quarkus.runtime.configuration.MemorySize maxFileSize();
+
+        /** Rotated files kept; the oldest beyond it is deleted. */
+        @WithDefault("5")
+        int maxBackups();
+    }
+
     /** Event capture and subscriptions. */
     interface Events {
         /** Capture events at all; false leaves out the *_events tables and subscriptions. */

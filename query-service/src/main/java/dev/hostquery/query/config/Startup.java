@@ -28,6 +28,11 @@ public class Startup {
     @Inject
     Instance<Optional<EventManager>> events;
 
+    /** Marks the start failed: the service is exiting and its readiness says so. */
+    public static void markFailed() {
+        failed = true;
+    }
+
     /** True when the start failed and the service is exiting. */
     public static boolean failed() {
         return failed;
@@ -35,6 +40,9 @@ public class Startup {
 
     /** Builds the engine, then starts the event publishers; one that cannot start is logged and left FAILED. */
     void onStart(@Observes @Priority(1) StartupEvent event) {
+        if (failed) {
+            return;
+        }
         try {
             engine.get().limits();
             events.get().ifPresent(manager -> manager.start()

@@ -51,9 +51,11 @@ public class Subscriptions {
      * @param table   evented table
      * @param filter  SQL expression, or null
      * @param after   eid the stream starts after
-     * @param columns result columns: visible columns, then eid
+     * @param columns   result columns: visible columns, then eid
+     * @param principal who subscribes: its roles allowed the table, and its subscriptions are counted
      */
-    public record Plan(String table, String filter, long after, List<ResultColumn> columns, String node, String bootId) {
+    public record Plan(String table, String filter, long after, List<ResultColumn> columns, String node, String bootId,
+            dev.hostquery.query.security.Principal principal) {
     }
 
     @Inject
@@ -70,17 +72,29 @@ public class Subscriptions {
     @Inject
     dev.hostquery.query.config.HostqueryConfig config;
 
+    @Inject
+    dev.hostquery.query.security.AuditLog audit;
+
+    /** Live subscriptions by principal name; an entry exists while the principal has one. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Integer> byPrincipal = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final ExecutorService threads = Executors.newCachedThreadPool(
             Thread.ofPlatform().name("hostquery-subscription-", 0).daemon(true).factory());
     private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
-     * Checks a subscription request: an evented table, a filter that is an expression over one event's columns
-     * ({@link QueryEngine#checkFilter}), and a cursor that is an eid in range ({@link #after}).
+     * Checks a subscription request: a principal whose roles allow subscriptions and the table, an evented table, a
+     * filter that is an expression over one event's columns ({@link QueryEngine#checkFilter}), and a cursor that is
+     * an eid in range ({@link #after}).
      *
-     * @throws QueryException unknown_table, bad_request, sql_syntax or unknown_column naming what is wrong
+     * @throws QueryException forbidden, unknown_table, bad_request, sql_syntax or unknown_column naming what is wrong
      */
-    public Plan plan(String table, String filter, String cursor) {
+    public Plan plan(dev.hostquery.query.security.Principal principal, String table, String filter, String cursor) {
+        if (!principal.events()) {
+            throw new QueryException(ErrorCode.FORBIDDEN, "subscriptions need role events or admin (or a role with "
+                    + "hostquery.security.roles.<name>.events=true); " + (principal.roles().isEmpty()
+                            ? "the principal has no roles" : "the principal's roles are " + new java.util.TreeSet<>(principal.roles())));
+        }
         EventStore store = events.map(EventManager::store).orElseThrow(() -> new QueryException(ErrorCode.BAD_REQUEST,
                 "event capture is disabled on this host (hostquery.events.enabled=false)"));
         if (table == null || table.isBlank()) {
@@ -92,6 +106,10 @@ public class Subscriptions {
             throw new QueryException(ErrorCode.BAD_REQUEST, "'" + spec.name() + "' is not an evented table; subscribe to one of "
                     + store.tables());
         }
+        String denial = principal.access().tableDenial(spec);
+        if (denial != null) {
+            throw new QueryException(ErrorCode.FORBIDDEN, denial);
+        }
         String where = filter == null || filter.isBlank() ? null : filter;
         List<ResultColumn> columns = where == null
                 ? engine.query("SELECT *, eid FROM " + spec.name() + " WHERE eid < '0'", QueryLimits.NONE_REQUESTED,
@@ -101,7 +119,7 @@ public class Subscriptions {
         long after = after(spec.name(), cursor, stats.firstEid(), stats.lastEid());
         String node = root.value("/proc/sys/kernel/hostname").orElse("");
         String bootId = root.value("/proc/sys/kernel/random/boot_id").orElse("");
-        return new Plan(spec.name(), where, after, columns, node, bootId);
+        return new Plan(spec.name(), where, after, columns, node, bootId, principal);
     }
 
     /**
@@ -148,33 +166,55 @@ public class Subscriptions {
      * Runs a planned subscription on a thread of its own until the sink is cancelled, {@link Handle#cancel} is
      * called, or the service stops. The slot is taken here and given back when the thread ends.
      *
-     * @throws QueryException busy when hostquery.events.max-subscriptions subscriptions run already
+     * @param transport {@code grpc} or {@code sse}, and the client's address: for the audit log
+     * @throws QueryException busy when hostquery.events.max-subscriptions subscriptions run already, or the principal
+     *                        holds hostquery.security.max-subscriptions-per-principal
      */
-    public Handle start(Plan plan, Sink sink, java.util.function.Consumer<Exception> onFailure) {
+    public Handle start(Plan plan, String transport, String remote, Sink sink, java.util.function.Consumer<Exception> onFailure) {
         int limit = config.events().maxSubscriptions();
+        String who = plan.principal().name();
+        int perPrincipal = config.security().maxSubscriptionsPerPrincipal();
+        if (byPrincipal.merge(who, 1, Integer::sum) > perPrincipal) {
+            release(who);
+            throw new QueryException(ErrorCode.BUSY, who + " holds " + perPrincipal + " subscriptions already "
+                    + "(hostquery.security.max-subscriptions-per-principal); end one first");
+        }
         if (running.incrementAndGet() > limit) {
             running.decrementAndGet();
+            release(who);
             throw new QueryException(ErrorCode.BUSY, limit + " subscriptions run already (hostquery.events.max-subscriptions); "
                     + "try again later");
         }
+        long start = System.nanoTime();
+        long[] delivered = {0};
         java.util.concurrent.Future<?> future;
         try {
             future = threads.submit(() -> {
+                String outcome = "ok";
                 try {
-                    run(plan, sink);
+                    run(plan, sink, delivered);
                 } catch (InterruptedException e) {
-                    // cancelled: the client is gone, nobody to tell
+                    outcome = "cancelled"; // the client is gone, nobody to tell
                 } catch (Exception e) {
+                    outcome = e instanceof QueryException q ? q.code().code() : "internal";
                     onFailure.accept(e);
                 } finally {
                     running.decrementAndGet();
+                    release(who);
+                    audit.subscription(plan.principal(), transport, remote, plan.table(), plan.filter(), delivered[0],
+                            System.nanoTime() - start, outcome);
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
             running.decrementAndGet();
+            release(who);
             throw new QueryException(ErrorCode.BUSY, "the service is stopping");
         }
         return () -> future.cancel(true);
+    }
+
+    private void release(String principal) {
+        byPrincipal.computeIfPresent(principal, (k, n) -> n <= 1 ? null : n - 1);
     }
 
     /** How many subscriptions run now. */
@@ -186,7 +226,7 @@ public class Subscriptions {
         return s.length() <= 40 ? s : s.substring(0, 40) + "…";
     }
 
-    void run(Plan plan, Sink sink) throws Exception {
+    void run(Plan plan, Sink sink, long[] delivered) throws Exception {
         EventStore store = events.orElseThrow().store();
         io.micrometer.core.instrument.Counter lostCounter = io.micrometer.core.instrument.Counter.builder("hostquery.events.lost")
                 .tag("table", plan.table()).description("Events subscribers needed that had expired (reported in their streams)")
@@ -223,6 +263,7 @@ public class Subscriptions {
                     return;
                 }
                 sink.event(plan, Long.parseLong((String) row[eid]), time < 0 || row[time] == null ? 0 : (Long) row[time], row);
+                delivered[0]++;
             }
             if (expiredEnd > after && plan.filter() == null && expiredEnd - after > readBelow) {
                 lostCounter.increment(expiredEnd - after - readBelow);

@@ -20,7 +20,8 @@ final class CallCancellation implements AutoCloseable {
 
     private final Context context;
     private final ServerCallStreamObserver<?> call;
-    private final Caller caller = Caller.of(ClientAddressInterceptor.client());
+    private final Caller caller = Caller.of(PrincipalInterceptor.principal().name(), PrincipalInterceptor.principal().access(),
+            "grpc", PrincipalInterceptor.remote());
     private final Cancellation cancellation = caller.cancellation();
     private final Context.CancellationListener listener;
     /** Keeps the writes in step with the event loop, so that isReady() answers for them. */

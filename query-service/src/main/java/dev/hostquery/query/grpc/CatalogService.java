@@ -25,7 +25,8 @@ public class CatalogService extends CatalogGrpc.CatalogImplBase {
     @Override
     public void listTables(ListTablesRequest request, StreamObserver<ListTablesResponse> response) {
         ListTablesResponse.Builder builder = ListTablesResponse.newBuilder();
-        catalog.get().specs().forEach(spec -> builder.addTables(info(spec)));
+        var access = PrincipalInterceptor.principal().access();
+        catalog.get().specs().forEach(spec -> builder.addTables(info(spec, access)));
         response.onNext(builder.build());
         response.onCompleted();
     }
@@ -33,14 +34,17 @@ public class CatalogService extends CatalogGrpc.CatalogImplBase {
     @Override
     public void getTable(GetTableRequest request, StreamObserver<TableInfo> response) {
         catalog.get().find(request.getName()).ifPresentOrElse(spec -> {
-            response.onNext(info(spec));
+            response.onNext(info(spec, PrincipalInterceptor.principal().access()));
             response.onCompleted();
         }, () -> response.onError(GrpcErrors.error(Status.NOT_FOUND, "unknown_table", "no table named '"
                 + request.getName() + "'; ListTables lists the tables")));
     }
 
-    static TableInfo info(TableSpec spec) {
+    static TableInfo info(TableSpec spec, dev.hostquery.query.sqlite.Access access) {
         TableInfo.Builder b = TableInfo.newBuilder().setName(spec.name()).setDescription(spec.description())
+                .setSensitivity(spec.sensitivity().name().toLowerCase(Locale.ROOT))
+                .setSensitivityReason(spec.sensitivityReason() == null ? "" : spec.sensitivityReason())
+                .setReadable(access.tableDenial(spec) == null)
                 .setEvented(spec.evented()).addAllExamples(spec.examples()).addAllAliases(spec.aliases())
                 .addAllRequiredColumns(spec.requiredColumns()).addAllPatternColumns(spec.patternColumns());
         for (ColumnSpec c : spec.columns()) {

@@ -36,7 +36,7 @@ public class EventsService extends EventsGrpc.EventsImplBase {
     public void subscribe(SubscribeRequest request, StreamObserver<SubscribeResponse> response) {
         ServerCallStreamObserver<SubscribeResponse> call = (ServerCallStreamObserver<SubscribeResponse>) response;
         try {
-            start(subscriptions.plan(request.getTable(), request.getFilter(), request.getCursor()), call);
+            start(subscriptions.plan(PrincipalInterceptor.principal(), request.getTable(), request.getFilter(), request.getCursor()), call);
         } catch (QueryException e) {
             call.onError(GrpcErrors.of(e)); // a bad request, or too many subscriptions: before the stream starts
         }
@@ -46,7 +46,7 @@ public class EventsService extends EventsGrpc.EventsImplBase {
         Context context = Context.current();
         WriteHandOff handOff = WriteHandOff.ofCurrentCall(); // captured here: the subscription thread has no Vert.x context
         long stallNanos = config.events().stallTimeout().toNanos();
-        Subscriptions.Handle handle = subscriptions.start(plan, new Subscriptions.Sink() {
+        Subscriptions.Handle handle = subscriptions.start(plan, "grpc", PrincipalInterceptor.remote(), new Subscriptions.Sink() {
             @Override
             public boolean cancelled() {
                 return call.isCancelled() || context.isCancelled();

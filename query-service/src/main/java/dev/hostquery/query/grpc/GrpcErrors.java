@@ -17,7 +17,8 @@ final class GrpcErrors {
         Status status = switch (e.code()) {
             case BAD_REQUEST, SQL_SYNTAX, UNKNOWN_COLUMN, REQUIRED_CONSTRAINT, INVALID_CONSTRAINT, SQL_ERROR -> Status.INVALID_ARGUMENT;
             case UNKNOWN_TABLE -> Status.NOT_FOUND;
-            case READ_ONLY -> Status.PERMISSION_DENIED;
+            case READ_ONLY, FORBIDDEN -> Status.PERMISSION_DENIED;
+            case UNAUTHENTICATED -> Status.UNAUTHENTICATED;
             case LIMIT_EXCEEDED -> "timeout_ms".equals(e.limit()) ? Status.DEADLINE_EXCEEDED : Status.RESOURCE_EXHAUSTED;
             case BUSY -> Status.UNAVAILABLE;
             case CANCELLED -> Status.CANCELLED;

@@ -1,5 +1,8 @@
 package dev.hostquery.query.rest;
 
+import dev.hostquery.query.security.AuthenticationFilter;
+import dev.hostquery.query.security.Authenticator;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hostquery.events.tables.EventTable;
@@ -55,9 +58,12 @@ public class EventsResource {
             @Parameter(description = "Resume after this eid; 0 for the oldest stored event; absent for new events only")
             @QueryParam("cursor") String cursor,
             @Parameter(description = "Standard SSE resume header; wins over cursor") @HeaderParam("Last-Event-ID") String lastEventId,
-            @Context SseEventSink sink, @Context Sse sse, @Context ServerRequestContext context) {
-        Subscriptions.Plan plan = subscriptions.plan(table, filter, lastEventId != null && !lastEventId.isBlank() ? lastEventId : cursor);
-        Subscriptions.Handle handle = subscriptions.start(plan, new Subscriptions.Sink() {
+            @Context SseEventSink sink, @Context Sse sse, @Context ServerRequestContext context,
+            @Context io.vertx.ext.web.RoutingContext routing) {
+        Subscriptions.Plan plan = subscriptions.plan(AuthenticationFilter.principal(routing), table, filter,
+                lastEventId != null && !lastEventId.isBlank() ? lastEventId : cursor);
+        Subscriptions.Handle handle = subscriptions.start(plan, "sse", Authenticator.remote(routing.request()),
+                new Subscriptions.Sink() {
             @Override
             public boolean cancelled() {
                 return sink.isClosed();

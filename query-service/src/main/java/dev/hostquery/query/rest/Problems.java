@@ -42,6 +42,8 @@ public class Problems {
             case REQUIRED_CONSTRAINT -> "Missing required constraint";
             case INVALID_CONSTRAINT -> "Invalid constraint value";
             case READ_ONLY -> "Queries are read-only";
+            case FORBIDDEN -> "Forbidden";
+            case UNAUTHENTICATED -> "Unauthorized";
             case LIMIT_EXCEEDED -> "Query limit exceeded";
             case BUSY -> "Too many queries";
             case CANCELLED -> "Query cancelled";

@@ -1,5 +1,10 @@
 package dev.hostquery.query.rest;
 
+import dev.hostquery.query.security.AuthenticationFilter;
+import dev.hostquery.query.security.Authenticator;
+import dev.hostquery.query.security.Principal;
+import dev.hostquery.query.sqlite.Caller;
+
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hostquery.query.sqlite.ErrorCode;
@@ -81,13 +86,17 @@ public class QueriesResource {
             + "than 1 MiB streams as the client reads it; an error after its first bytes ends the document with an 'error' "
             + "problem instead of a status. Errors are "
             + "problem documents with a stable code: bad_request, sql_syntax, unknown_table, unknown_column, "
-            + "required_constraint, invalid_constraint (400); read_only (403); limit_exceeded (422); busy (503); "
-            + "table_error, internal (500).")
+            + "required_constraint, invalid_constraint (400); unauthenticated (401); read_only, forbidden (403: the "
+            + "principal's roles do not allow a table or path the query reads; the detail names the role that would); "
+            + "limit_exceeded (422); busy (503); table_error, internal (500).")
     @APIResponse(responseCode = "200", description = "The result",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = QueryResponseDto.class)))
     @APIResponse(responseCode = "400", description = "The request or its SQL is wrong",
             content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = ProblemDto.class)))
-    @APIResponse(responseCode = "403", description = "The SQL tried to write or change state (read_only)",
+    @APIResponse(responseCode = "401", description = "No credentials, or credentials nobody issued (unauthenticated)",
+            content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = ProblemDto.class)))
+    @APIResponse(responseCode = "403", description = "The SQL tried to write or change state (read_only), or read a table "
+            + "or path the principal's roles do not allow (forbidden)",
             content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = ProblemDto.class)))
     @APIResponse(responseCode = "422", description = "The query broke a limit and was stopped (limit_exceeded)",
             content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = ProblemDto.class)))
@@ -95,12 +104,14 @@ public class QueriesResource {
             content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = ProblemDto.class)))
     @APIResponse(responseCode = "500", description = "A table or the service failed",
             content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = ProblemDto.class)))
-    public Response query(QueryRequestDto request, @Context HttpServerRequest http, @Context ServerRequestContext context) {
+    public Response query(QueryRequestDto request, @Context HttpServerRequest http, @Context ServerRequestContext context,
+            @Context io.vertx.ext.web.RoutingContext routing) {
         if (request == null) {
             throw new QueryException(ErrorCode.BAD_REQUEST, "the request body is empty: send {\"sql\": \"SELECT …\"}");
         }
-        String client = http.remoteAddress() == null ? "unknown" : http.remoteAddress().hostAddress();
-        StreamedQuery query = new StreamedQuery(engine, request.sql(), limits(request.limits()), client);
+        Principal principal = AuthenticationFilter.principal(routing);
+        Caller caller = Caller.of(principal.name(), principal.access(), "rest", Authenticator.remote(http));
+        StreamedQuery query = new StreamedQuery(engine, request.sql(), limits(request.limits()), caller);
         query.onStalled(() -> http.connection().close());
         // RESTEasy's list of close handlers, not Vert.x's single one, which RESTEasy itself uses
         context.serverResponse().addCloseHandler(() -> query.cancel("the client went away"));

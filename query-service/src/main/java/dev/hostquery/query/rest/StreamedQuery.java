@@ -51,9 +51,9 @@ final class StreamedQuery implements ResultHandler, Runnable {
     /** Called when the client stopped taking rows until the deadline: the HTTP side closes the connection. */
     private volatile Runnable onStalled = () -> { };
 
-    StreamedQuery(QueryEngine engine, String sql, QueryLimits limits, String client) {
+    StreamedQuery(QueryEngine engine, String sql, QueryLimits limits, Caller caller) {
         this.engine = engine;
-        this.caller = Caller.of(client);
+        this.caller = caller;
         this.cancellation = caller.cancellation();
         this.sql = sql;
         this.limits = limits;

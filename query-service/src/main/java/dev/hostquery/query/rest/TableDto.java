@@ -22,7 +22,14 @@ public record TableDto(
         @Schema(description = "Columns on which the table expands LIKE patterns itself (% one path level, %% any depth)")
         List<String> patternColumns,
         @Schema(description = "Other names the table answers to") List<String> aliases,
-        @Schema(description = "Example queries") List<String> examples) {
+        @Schema(description = "Example queries") List<String> examples,
+        @Schema(description = "Which role reading the table needs: none (reader), sensitive (sensitive or admin), paths "
+                + "(reader under hostquery.security.reader-paths, sensitive elsewhere)", enumeration = {"none", "sensitive", "paths"})
+        String sensitivity,
+        @JsonProperty("sensitivity_reason") @JsonInclude(JsonInclude.Include.NON_NULL)
+        @Schema(description = "What makes the table sensitive; absent when it is not", nullable = true)
+        String sensitivityReason,
+        @Schema(description = "Whether the caller's roles let it read the table") boolean readable) {
 
     /** A column, as REST shows it. */
     @Schema(name = "Column", description = "A column with its SQL type and osquery flags.")
@@ -36,10 +43,11 @@ public record TableDto(
             @Schema(description = "SQLite collation for comparisons, when not the default", nullable = true) String collate) {
     }
 
-    static TableDto of(TableSpec spec) {
+    static TableDto of(TableSpec spec, dev.hostquery.query.sqlite.Access access) {
         List<ColumnDto> columns = spec.columns().stream().map(TableDto::column).toList();
         return new TableDto(spec.name(), spec.description(), spec.evented(), columns, spec.requiredColumns(),
-                List.copyOf(spec.patternColumns()), spec.aliases(), spec.examples());
+                List.copyOf(spec.patternColumns()), spec.aliases(), spec.examples(),
+                spec.sensitivity().name().toLowerCase(Locale.ROOT), spec.sensitivityReason(), access.tableDenial(spec) == null);
     }
 
     private static ColumnDto column(ColumnSpec c) {

@@ -6,6 +6,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -26,8 +27,9 @@ public class TablesResource {
     @GET
     @Operation(summary = "List tables", description = "Every table with its columns, types, flags and examples, ordered by name.")
     @APIResponse(responseCode = "200", description = "The catalog")
-    public TableListDto list() {
-        return new TableListDto(catalog.specs().stream().map(TableDto::of).toList());
+    public TableListDto list(@Context io.vertx.ext.web.RoutingContext routing) {
+        var access = dev.hostquery.query.security.AuthenticationFilter.principal(routing).access();
+        return new TableListDto(catalog.specs().stream().map(spec -> TableDto.of(spec, access)).toList());
     }
 
     @GET
@@ -36,8 +38,10 @@ public class TablesResource {
     @APIResponse(responseCode = "200", description = "The table", content = @Content(schema = @Schema(implementation = TableDto.class)))
     @APIResponse(responseCode = "404", description = "No such table (code unknown_table)",
             content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = ProblemDto.class)))
-    public Response get(@Parameter(description = "Table name or alias", example = "processes") @PathParam("name") String name) {
-        return catalog.find(name).map(spec -> Response.ok(TableDto.of(spec)).build())
+    public Response get(@Parameter(description = "Table name or alias", example = "processes") @PathParam("name") String name,
+            @Context io.vertx.ext.web.RoutingContext routing) {
+        var access = dev.hostquery.query.security.AuthenticationFilter.principal(routing).access();
+        return catalog.find(name).map(spec -> Response.ok(TableDto.of(spec, access)).build())
                 .orElseGet(() -> Problems.problem(404, "unknown_table", "Unknown table", "no table named '" + name
                         + "'; GET /v1/tables lists the tables", null, null));
     }

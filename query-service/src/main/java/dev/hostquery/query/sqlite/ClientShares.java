@@ -22,10 +22,15 @@ final class ClientShares {
     /** Whether shares apply at all: not when a client may hold every connection anyway. */
     private final boolean bounded;
 
-    ClientShares(int perClient, int connections) {
+    /**
+     * @param perClient   connections one client holds at once
+     * @param connections the engine's connections
+     * @param maxInFlight queries one client may have running or waiting; {@link Integer#MAX_VALUE} for no limit
+     */
+    ClientShares(int perClient, int connections, int maxInFlight) {
         this.perClient = perClient;
-        this.bounded = perClient < connections;
-        this.maxInFlight = 2 * connections;
+        this.bounded = perClient < connections || maxInFlight < Integer.MAX_VALUE;
+        this.maxInFlight = maxInFlight;
     }
 
     /**
@@ -39,8 +44,8 @@ final class ClientShares {
         }
         synchronized (held) {
             if (!internal && inFlight.getOrDefault(client, 0) >= maxInFlight) {
-                throw new QueryException(ErrorCode.BUSY, "this client already has " + maxInFlight + " queries running or "
-                        + "waiting (twice hostquery.query.connections); try again when some have finished");
+                throw new QueryException(ErrorCode.BUSY, client + " already has " + maxInFlight + " queries running or "
+                        + "waiting (hostquery.security.max-queries-per-principal); try again when some have finished");
             }
             inFlight.merge(client, 1, Integer::sum);
             try {

@@ -14,10 +14,15 @@ package dev.hostquery.query.sqlite;
  * @param tableQueue           most scans waiting for a table thread; a scan beyond it fails its query as busy
  * @param connectionsPerClient most connections one client ({@link Caller#client()}) holds at once; its further
  *                             queries wait, and fail as busy at their time limit, while other clients' go ahead
+ * @param queriesPerClient     most queries one client may have running or waiting at once; one more is refused as
+ *                             busy at once. {@link Integer#MAX_VALUE} for no limit
  */
 public record EngineSettings(int connections, long heapLimitBytes, long memoryPerQueryBytes, int tableThreads, int tableQueue,
-        int connectionsPerClient) {
+        int connectionsPerClient, int queriesPerClient) {
     public EngineSettings {
+        if (queriesPerClient < 1) {
+            throw new IllegalArgumentException("queries per client must be at least 1, got " + queriesPerClient);
+        }
         if (connections < 1) {
             throw new IllegalArgumentException("connections must be at least 1, got " + connections);
         }
@@ -40,6 +45,7 @@ public record EngineSettings(int connections, long heapLimitBytes, long memoryPe
 
     /** {@code connections} connections, the heap limit, and defaults for the rest: no per-query or per-client share. */
     public static EngineSettings of(int connections, long heapLimitBytes) {
-        return new EngineSettings(connections, heapLimitBytes, 0, DEFAULT_TABLE_THREADS, DEFAULT_TABLE_QUEUE, connections);
+        return new EngineSettings(connections, heapLimitBytes, 0, DEFAULT_TABLE_THREADS, DEFAULT_TABLE_QUEUE, connections,
+                Integer.MAX_VALUE);
     }
 }

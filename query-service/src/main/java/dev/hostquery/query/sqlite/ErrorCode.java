@@ -17,6 +17,13 @@ public enum ErrorCode {
     INVALID_CONSTRAINT(400),
     /** The SQL tried to write, attach, or change state: queries are read-only. */
     READ_ONLY(403),
+    /**
+     * The principal may not read a table or a path the query names: its roles do not allow it. The message names
+     * the role that would.
+     */
+    FORBIDDEN(403),
+    /** The request carried no credentials, or credentials nobody issued (an unknown token, a bad certificate). */
+    UNAUTHENTICATED(401),
     /** The query broke its time, row, result-size or memory limit and was stopped. */
     LIMIT_EXCEEDED(422),
     /** Every connection stayed busy until the query's time limit, or a bounded resource is full. */

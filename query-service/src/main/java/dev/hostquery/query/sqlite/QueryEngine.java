@@ -52,6 +52,9 @@ public final class QueryEngine implements AutoCloseable {
     private final ClientShares clients;
     /** EngineSettings.memoryPerQueryBytes: the heap growth one query may cause; 0 for no limit. */
     private final long memoryPerQuery;
+    /** Every table by lower-case name and alias: what the authorizer checks a principal's access against. */
+    private final java.util.Map<String, dev.hostquery.api.TableSpec> specs;
+    private volatile QueryListener listener = QueryListener.NONE;
     private volatile boolean closed;
 
     /**
@@ -73,7 +76,8 @@ public final class QueryEngine implements AutoCloseable {
      */
     public QueryEngine(List<Table> tables, QueryLimits limits, EngineSettings settings) {
         int connections = settings.connections();
-        clients = new ClientShares(Math.min(settings.connectionsPerClient(), connections), connections);
+        clients = new ClientShares(Math.min(settings.connectionsPerClient(), connections), connections,
+                settings.queriesPerClient());
         memoryPerQuery = settings.memoryPerQueryBytes();
         long heapLimitBytes = settings.heapLimitBytes();
         int tableThreads = settings.tableThreads();
@@ -84,7 +88,10 @@ public final class QueryEngine implements AutoCloseable {
         this.limits = limits;
         List<String> names = new ArrayList<>();
         List<Long> ids = new ArrayList<>();
+        java.util.Map<String, dev.hostquery.api.TableSpec> byName = new java.util.HashMap<>();
         for (Table table : tables) {
+            byName.put(table.spec().name(), table.spec());
+            table.spec().aliases().forEach(alias -> byName.put(alias.toLowerCase(Locale.ROOT), table.spec()));
             long id = VirtualTables.register(table);
             tableIds.add(id);
             names.add(table.spec().name());
@@ -102,6 +109,7 @@ public final class QueryEngine implements AutoCloseable {
         Set<String> names2 = new HashSet<>(BUILT_IN_TABLES);
         names.forEach(n -> names2.add(n.toLowerCase(Locale.ROOT)));
         readable = Set.copyOf(names2);
+        specs = java.util.Map.copyOf(byName);
         // Platform threads, not virtual ones: the SQLite thread waits for rows inside an FFM upcall, a native frame
         // that pins a virtual thread to its carrier, so with as many waiting queries as cores no carrier would be
         // left to run the generators they wait for.
@@ -124,6 +132,11 @@ public final class QueryEngine implements AutoCloseable {
 
     public QueryLimits limits() {
         return limits;
+    }
+
+    /** Tells {@code listener} of every client query once it ended (the audit log); internal queries are not told. */
+    public void setListener(QueryListener listener) {
+        this.listener = listener == null ? QueryListener.NONE : listener;
     }
 
     /** Runs a query and collects its whole result. */
@@ -216,16 +229,49 @@ public final class QueryEngine implements AutoCloseable {
 
     private void execute(String sql, QueryLimits requested, Object[] parameters, Caller caller, String onlyTable,
             ResultHandler handler) {
+        long start = System.nanoTime();
+        QueryState state = null;
+        QueryException failure = null;
+        try {
+            if (sql == null || sql.isBlank()) {
+                throw new QueryException(ErrorCode.BAD_REQUEST, "the request has no SQL: give a SELECT statement in 'sql'");
+            }
+            if (closed) {
+                throw new QueryException(ErrorCode.BUSY, "the query engine is shutting down");
+            }
+            QueryLimits effective = limits.narrow(requested);
+            state = new QueryState(effective.timeoutMillis(), caller.cancellation(), tableThreads, readable, onlyTable,
+                    memoryPerQuery, caller.access(), specs);
+            acquireAndRun(sql, parameters, caller, handler, effective, state);
+        } catch (QueryException e) {
+            failure = e;
+            throw e;
+        } catch (RuntimeException e) {
+            failure = new QueryException(ErrorCode.INTERNAL, "internal error: " + e);
+            throw e;
+        } finally {
+            if (!caller.internal()) {
+                notify(caller, sql, state == null
+                        ? new QueryListener.Outcome(Set.of(), 0, 0, System.nanoTime() - start, failure)
+                        : new QueryListener.Outcome(Set.copyOf(state.tablesRead), state.rows, state.bytes,
+                                System.nanoTime() - start, failure));
+            }
+        }
+    }
+
+    private void notify(Caller caller, String sql, QueryListener.Outcome outcome) {
+        try {
+            listener.finished(caller, sql, outcome);
+        } catch (RuntimeException e) {
+            // the listener's own failure must not change the query's outcome
+            java.lang.System.getLogger(QueryEngine.class.getName()).log(java.lang.System.Logger.Level.WARNING,
+                    "query listener failed", e);
+        }
+    }
+
+    private void acquireAndRun(String sql, Object[] parameters, Caller caller, ResultHandler handler, QueryLimits effective,
+            QueryState state) {
         Cancellation cancellation = caller.cancellation();
-        if (sql == null || sql.isBlank()) {
-            throw new QueryException(ErrorCode.BAD_REQUEST, "the request has no SQL: give a SELECT statement in 'sql'");
-        }
-        if (closed) {
-            throw new QueryException(ErrorCode.BUSY, "the query engine is shutting down");
-        }
-        QueryLimits effective = limits.narrow(requested);
-        QueryState state = new QueryState(effective.timeoutMillis(), cancellation, tableThreads, readable, onlyTable,
-                memoryPerQuery);
         clients.acquire(caller.client(), caller.internal(), state);
         SqliteConnection connection = null;
         try {
@@ -264,10 +310,23 @@ public final class QueryEngine implements AutoCloseable {
 
     private static void run(SqliteConnection connection, String sql, Object[] parameters, QueryLimits limits, QueryState state,
             ResultHandler handler) {
-        MemorySegment stmt = connection.takeStatement(sql);
+        SqliteConnection.Prepared cached = connection.takeStatement(sql);
+        MemorySegment stmt = cached == null ? null : cached.stmt();
+        Set<String> tables = cached == null ? null : cached.tables();
         try {
             if (stmt == null) {
                 stmt = prepare(connection, sql, state);
+                tables = Set.copyOf(state.tablesRead);
+            } else {
+                // prepared for an earlier caller: the authorizer does not run again, so this caller's access is
+                // checked against the tables the statement reads
+                state.tablesRead.addAll(tables);
+                for (String table : tables) {
+                    String denial = state.access.tableDenial(state.specs.get(table));
+                    if (denial != null) {
+                        throw new QueryException(ErrorCode.FORBIDDEN, denial);
+                    }
+                }
             }
             bind(stmt, parameters);
             step(connection, stmt, limits, state, handler);
@@ -277,7 +336,8 @@ public final class QueryEngine implements AutoCloseable {
             throw new QueryException(ErrorCode.INTERNAL, "internal error: " + t);
         } finally {
             if (stmt != null) {
-                connection.keepStatement(sql, stmt); // a prepared statement stays valid after an error in step
+                // a prepared statement stays valid after an error in step
+                connection.keepStatement(sql, new SqliteConnection.Prepared(stmt, tables));
             }
         }
     }
@@ -403,6 +463,8 @@ public final class QueryEngine implements AutoCloseable {
                 handler.columns(columns(names, types));
                 headerSent = true;
             }
+            state.rows = rows;
+            state.bytes = size;
             if (!handler.row(values)) {
                 return;
             }
@@ -438,6 +500,9 @@ public final class QueryEngine implements AutoCloseable {
         int primary = rc & 0xff;
         if (state.engineFailure != null) {
             return state.engineFailure;
+        }
+        if (state.forbidden != null) {
+            return new QueryException(ErrorCode.FORBIDDEN, state.forbidden);
         }
         if (state.denied != null || primary == Sqlite.SQLITE_AUTH) {
             String what = state.denied == null ? "this statement" : state.denied;
@@ -479,6 +544,9 @@ public final class QueryEngine implements AutoCloseable {
             return memoryError();
         }
         String message = connection.errorMessage();
+        if (state.tableFailure instanceof dev.hostquery.api.PermissionDeniedException denied) {
+            return new QueryException(ErrorCode.FORBIDDEN, denied.getMessage());
+        }
         if (state.tableFailure instanceof InvalidConstraintException || state.tableFailure instanceof InvalidPathException) {
             return new QueryException(ErrorCode.INVALID_CONSTRAINT, message);
         }

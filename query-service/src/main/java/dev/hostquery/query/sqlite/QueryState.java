@@ -26,6 +26,17 @@ final class QueryState {
      * columns only, and no SELECT but the one around the filter (no subqueries, no compound SELECTs).
      */
     final String onlyTable;
+    /** What the query's principal may read. */
+    final Access access;
+    /** Every catalog table by lower-case name and alias, for {@link #access} checks. */
+    final java.util.Map<String, dev.hostquery.api.TableSpec> specs;
+    /** The catalog tables the statement reads, canonical names, as the authorizer saw them while preparing. */
+    final Set<String> tablesRead = new java.util.LinkedHashSet<>();
+    /** Why the principal may not read a table the statement names (the authorizer denied it). */
+    String forbidden;
+    /** Rows handed to the handler, and result bytes counted against max_result_bytes. */
+    long rows;
+    long bytes;
     /** How much SQLite's heap may grow while this query runs, bytes; 0 for no limit. */
     final long memoryLimit;
     /** sqlite3_memory_used() when the query got its connection. */
@@ -50,7 +61,9 @@ final class QueryState {
     enum Limit { TIME, ROWS, BYTES, MEMORY, CANCELLED }
 
     QueryState(long timeoutMillis, Cancellation cancellation, ExecutorService tableThreads, Set<String> readable,
-            String onlyTable, long memoryLimit) {
+            String onlyTable, long memoryLimit, Access access, java.util.Map<String, dev.hostquery.api.TableSpec> specs) {
+        this.access = access;
+        this.specs = specs;
         this.memoryLimit = memoryLimit;
         this.timeoutMillis = timeoutMillis;
         this.deadlineNanos = System.nanoTime() + timeoutMillis * 1_000_000L;

@@ -53,7 +53,8 @@ final class Scan implements RowSink, Runnable {
     Scan(Table table, List<Constraint> constraints, BitSet used, QueryState state) {
         this.table = table;
         this.state = state;
-        this.context = new QueryContext(table.spec(), constraints, used, this::isCancelled);
+        this.context = new QueryContext(table.spec(), constraints, used, this::isCancelled,
+                state == null ? dev.hostquery.api.QueryContext.PathAccess.ALL : state.access.paths());
     }
 
     QueryContext context() {

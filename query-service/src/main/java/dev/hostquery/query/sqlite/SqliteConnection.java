@@ -95,7 +95,14 @@ final class SqliteConnection implements AutoCloseable {
     private static final int STATEMENT_CACHE = 32;
 
     private MemorySegment db;
-    private final java.util.LinkedHashMap<String, MemorySegment> statements = new java.util.LinkedHashMap<>(16, 0.75f, true);
+    private final java.util.LinkedHashMap<String, Prepared> statements = new java.util.LinkedHashMap<>(16, 0.75f, true);
+
+    /**
+     * A prepared statement and the catalog tables it reads: SQLite runs the authorizer only when it prepares, so a
+     * statement taken from the cache is checked against its next caller's access by these tables.
+     */
+    record Prepared(MemorySegment stmt, Set<String> tables) {
+    }
 
     SqliteConnection(Collection<Long> tableIds, Collection<String> names) {
         VirtualTables.MODULE.address(); // loads the module and its stubs before the first connection
@@ -185,21 +192,21 @@ final class SqliteConnection implements AutoCloseable {
     }
 
     /** A cached statement for this SQL, taken out of the cache while in use; null when there is none. */
-    MemorySegment takeStatement(String sql) {
+    Prepared takeStatement(String sql) {
         return statements.remove(sql);
     }
 
     /** Resets a statement and keeps it for the next query with the same SQL, finalizing the least recently used. */
-    void keepStatement(String sql, MemorySegment stmt) {
+    void keepStatement(String sql, Prepared prepared) {
         try {
-            int ignored = (int) Sqlite.reset.invokeExact(stmt);
-            MemorySegment previous = statements.put(sql, stmt);
+            int ignored = (int) Sqlite.reset.invokeExact(prepared.stmt());
+            Prepared previous = statements.put(sql, prepared);
             if (previous != null) {
-                ignored = (int) Sqlite.finalize_.invokeExact(previous);
+                ignored = (int) Sqlite.finalize_.invokeExact(previous.stmt());
             }
             if (statements.size() > STATEMENT_CACHE) {
                 var eldest = statements.entrySet().iterator();
-                MemorySegment old = eldest.next().getValue();
+                MemorySegment old = eldest.next().getValue().stmt();
                 eldest.remove();
                 ignored = (int) Sqlite.finalize_.invokeExact(old);
             }
@@ -210,9 +217,9 @@ final class SqliteConnection implements AutoCloseable {
 
     @Override
     public void close() {
-        for (MemorySegment stmt : statements.values()) {
+        for (Prepared prepared : statements.values()) {
             try {
-                int ignored = (int) Sqlite.finalize_.invokeExact(stmt);
+                int ignored = (int) Sqlite.finalize_.invokeExact(prepared.stmt());
             } catch (Throwable t) {
                 // closing anyway
             }
@@ -258,6 +265,20 @@ final class SqliteConnection implements AutoCloseable {
                     // a CTE or subquery of the statement itself comes without a database name (a3); so does a table
                     // used without its columns (count(*)), hence SQLite's own tables are refused by name as well
                     boolean ownName = a3.address() == 0 && !SQLITE_TABLES.contains(table) && !table.startsWith("pragma_");
+                    dev.hostquery.api.TableSpec spec = state.specs.get(table);
+                    if (spec != null) {
+                        // the principal's roles, for every read of a catalog table: the statement's own FROM, a join,
+                        // a subquery or a view all come through here; so does count(*) of a table, without a database
+                        // name (a CTE that borrows a table's name is checked as that table: a clear refusal, no leak)
+                        state.tablesRead.add(spec.name());
+                        String denial = state.access.tableDenial(spec);
+                        if (denial != null) {
+                            if (state.forbidden == null) {
+                                state.forbidden = denial;
+                            }
+                            yield denial;
+                        }
+                    }
                     yield state.readable.contains(table) || ownName ? null : "reading " + table;
                 }
                 case Sqlite.SQLITE_FUNCTION -> {

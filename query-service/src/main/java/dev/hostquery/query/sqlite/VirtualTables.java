@@ -461,6 +461,12 @@ final class VirtualTables {
             if (state == null) {
                 throw new IllegalStateException("a scan of '" + table.spec().name() + "' outside a query of the engine");
             }
+            String denial = state.access.tableDenial(table.spec());
+            if (denial != null) {
+                // the authorizer refused the statement already; this keeps any generator of a forbidden table from
+                // running should a statement ever reach it another way
+                throw new dev.hostquery.api.PermissionDeniedException(denial);
+            }
             scan = new Scan(table, constraints, used, state);
             if (!table.streams()) {
                 List<Object[]> rows = new ArrayList<>();

@@ -29,7 +29,7 @@ class EngineAbuseTest {
     @BeforeAll
     static void start() {
         engine = new QueryEngine(List.of(BUSY, ENDLESS, new SomeEvents()), new QueryLimits(5_000, 100_000, 64 << 20),
-                new EngineSettings(3, QueryEngineTest.HEAP_LIMIT, 32 << 20, 2, 0, 2));
+                new EngineSettings(3, QueryEngineTest.HEAP_LIMIT, 32 << 20, 2, 0, 2, 6));
     }
 
     @AfterAll
