@@ -98,6 +98,31 @@ class BlackBoxIT {
     }
 
     @Test
+    void listensOffLoopbackWithTlsAndTokens(@TempDir Path dir) throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/openssl")), "needs openssl to make a certificate");
+        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                "-nodes", "-days", "1", "-subj", "/CN=localhost", "-keyout", dir.resolve("tls.key").toString(),
+                "-out", dir.resolve("tls.crt").toString()).redirectErrorStream(true).start();
+        assertThat(openssl.waitFor(60, TimeUnit.SECONDS) && openssl.exitValue() == 0).isTrue();
+        Files.writeString(dir.resolve("tokens"), "0".repeat(64) + " nobody reader\n");
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        try (ServiceProcess service = ServiceProcess.start("-Dquarkus.http.host=0.0.0.0", "-Dquarkus.http.insecure-requests=disabled",
+                "-Dquarkus.http.ssl-port=" + port, "-Dquarkus.tls.key-store.pem.0.cert=" + dir.resolve("tls.crt"),
+                "-Dquarkus.tls.key-store.pem.0.key=" + dir.resolve("tls.key"), "-Dhostquery.security.tokens-file=" + dir.resolve("tokens"))) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!service.output().contains("Listening on") && service.process().isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            Thread.sleep(1_000);
+            assertThat(service.process().isAlive()).as(service.output()).isTrue();
+            assertThat(service.output()).contains("Listening on: https://0.0.0.0:" + port).doesNotContain("cannot start");
+        }
+    }
+
+    @Test
     void refusesToStartOnABadHostRoot() throws Exception {
         try (ServiceProcess service = ServiceProcess.start("-Dhostquery.host-root=/no/such/dir")) {
             assertThat(service.process().waitFor(60, TimeUnit.SECONDS)).isTrue();

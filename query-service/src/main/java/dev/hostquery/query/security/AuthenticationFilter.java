@@ -65,6 +65,12 @@ public class AuthenticationFilter {
 
     private void authenticate(RoutingContext rc) {
         HttpServerRequest request = rc.request();
+        if (dev.hostquery.query.config.Startup.failed()) {
+            // the start was refused (an unsafe listener, say) and the service is exiting: Quarkus opens its listeners
+            // anyway before it stops, and nothing may be served through them meanwhile
+            request.connection().close();
+            return;
+        }
         request.headers().remove(REFERENCE_HEADER);
         if (rc.normalizedPath().startsWith("/q/health")) {
             rc.next();

@@ -3,8 +3,6 @@ package dev.hostquery.query.security;
 import dev.hostquery.query.config.HostqueryConfig;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.tls.TlsConfiguration;
-import io.quarkus.tls.TlsConfigurationRegistry;
 import io.quarkus.vertx.http.DomainSocketServerStart;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -45,9 +43,6 @@ public class ListenerCheck {
     @Inject
     Authenticator authenticator;
 
-    @Inject
-    TlsConfigurationRegistry tls;
-
     @ConfigProperty(name = "quarkus.http.host", defaultValue = "127.0.0.1")
     String host;
 
@@ -86,7 +81,14 @@ public class ListenerCheck {
         if (isLoopbackHost(host)) {
             return null;
         }
-        boolean hasTls = TlsConfiguration.from(tls, tlsName).map(c -> c.getKeyStore() != null).orElse(false);
+        // the TLS registry's key store of the HTTP server's TLS configuration (named, or the default one); the registry's
+        // beans are not built yet at this point of the start, so its configuration is read instead
+        String prefix = "quarkus.tls." + tlsName.map(name -> name + ".").orElse("") + "key-store.";
+        boolean hasTls = false;
+        for (String name : org.eclipse.microprofile.config.ConfigProvider.getConfig().getPropertyNames()) {
+            // a PEM certificate (pem.<n>.cert) or a key store file (p12.path, jks.path); not defaults such as sni
+            hasTls |= name.startsWith(prefix) && (name.endsWith(".cert") || name.endsWith(".path"));
+        }
         boolean plain = !"disabled".equalsIgnoreCase(insecureRequests);
         StringBuilder add = new StringBuilder();
         if (!hasTls) {
