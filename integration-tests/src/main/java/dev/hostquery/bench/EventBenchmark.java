@@ -31,7 +31,8 @@ public final class EventBenchmark {
         boundedFlood(5_000_000, 100_000);
         Path watched = Files.createTempDirectory(Path.of("/dev/shm"), "hostquery-bench-");
         try (ServiceProcess service = ServiceProcess.start("-Dhostquery.events.file.paths.bench=" + watched + "/%%",
-                "-Dhostquery.events.max-events=1000000", "-Dhostquery.query.max-rows=2000000")) {
+                "-Dhostquery.events.max-events=1000000", "-Dhostquery.query.max-rows=2000000",
+                "-Dhostquery.security.anonymous-roles=reader,events")) {
             service.awaitHealthy(Duration.ofSeconds(60));
             inotify(service, watched, 10_000);
             processes(service, 2_000);

@@ -137,7 +137,8 @@ public final class ResilienceBenchmark {
         });
         try {
             ServiceProcess service = ServiceProcess.start("-Djava.io.tmpdir=" + serviceTmp,
-                    "-Dhostquery.events.file.paths.bench=" + dir.resolve("watched") + "/%%");
+                    "-Dhostquery.events.file.paths.bench=" + dir.resolve("watched") + "/%%",
+                    "-Dhostquery.security.anonymous-roles=reader,events");
             started.set(service);
             double startMs = service.awaitHealthy(Duration.ofSeconds(60));
             new ResilienceBenchmark(service, dir, serviceTmp).run(startMs, serviceTmp);

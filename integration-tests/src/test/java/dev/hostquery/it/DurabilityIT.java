@@ -29,6 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * a subscriber had received (so acknowledged as stored) is still there, unchanged, and no event id appears twice.
  */
 class DurabilityIT {
+    /** The test subscribes as an anonymous loopback client: that takes the events role besides reader. */
+    private static final String SUBSCRIBER = "-Dhostquery.security.anonymous-roles=reader,events";
+
     @TempDir
     Path watched;
     @TempDir
@@ -39,7 +42,7 @@ class DurabilityIT {
         Map<Long, String> acknowledged = new TreeMap<>();
         AtomicBoolean flooding = new AtomicBoolean(true);
         String watch = "-Dhostquery.events.file.paths.flood=" + watched + "/%%";
-        ServiceProcess first = ServiceProcess.startOn(store, watch, "-Dhostquery.events.process.backend=none");
+        ServiceProcess first = ServiceProcess.startOn(store, watch, "-Dhostquery.events.process.backend=none", SUBSCRIBER);
         try {
             first.awaitHealthy(Duration.ofSeconds(60));
             Thread writer = Thread.ofPlatform().start(() -> {
@@ -74,7 +77,7 @@ class DurabilityIT {
         }
         assertThat(acknowledged).hasSize(5_000);
         try (ServiceProcess second = ServiceProcess.startOn(store, "-Dhostquery.events.process.backend=none",
-                "-Dhostquery.query.max-rows=1000000")) {
+                "-Dhostquery.query.max-rows=1000000", SUBSCRIBER)) {
             second.awaitHealthy(Duration.ofSeconds(60));
             HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(second.uri("/v1/queries"))
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(

@@ -44,7 +44,11 @@ public class AuditLog {
     private boolean stdout;
     private org.jboss.logmanager.handlers.SizeRotatingFileHandler file;
 
-    void start(@Observes StartupEvent event, QueryEngine engine) throws java.io.IOException {
+    void start(@Observes StartupEvent event, jakarta.enterprise.inject.Instance<QueryEngine> engines) throws java.io.IOException {
+        if (dev.hostquery.query.config.Startup.failed()) {
+            return; // the start failed and said why; the engine may not even exist
+        }
+        QueryEngine engine = engines.get();
         HostqueryConfig.Audit settings = config.audit();
         enabled = settings.enabled().orElse(!ListenerCheck.isLoopbackHost(host));
         stdout = settings.stdout();

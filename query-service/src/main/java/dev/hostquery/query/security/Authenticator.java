@@ -44,7 +44,7 @@ import org.jboss.logging.Logger;
  * service-account token reviewed by the API server; any other token is refused;</li>
  * <li>a client certificate that TLS verified against the trust store, mapped by subject or SAN;</li>
  * <li>on the Unix socket, the peer's uid and gid ({@code SO_PEERCRED}, socket(7));</li>
- * <li>on loopback TCP with no credentials, the anonymous roles.</li>
+ * <li>on loopback TCP (plain or TLS) with no credentials, the anonymous roles, as {@code anonymous@<address>}.</li>
  * </ol>
  * Anything else is refused with 401. Credentials are never logged or kept: a token is hashed to look it up.
  */
@@ -76,7 +76,10 @@ public class Authenticator {
     private TokensFile tokens;
     private KubernetesReviews kubernetes;
     private ExecutorService reviewThreads;
-    private Principal anonymous;
+    /** Roles of loopback clients without credentials; null for no anonymous access. */
+    private Set<String> anonymousRoles;
+    /** The principal of each token entry, built once: a token's requests are the common case. */
+    private final Map<TokensFile.Entry, Principal> tokenPrincipals = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Set<String>> certificates = new HashMap<>();
     private final Map<Integer, Set<String>> socketUsers = new HashMap<>();
     private final Map<Integer, Set<String>> socketGroups = new HashMap<>();
@@ -86,8 +89,7 @@ public class Authenticator {
     void init() {
         HostqueryConfig.Security security = config.security();
         roles = new Roles(security.roles(), security.readerPaths());
-        anonymous = roleSet("hostquery.security.anonymous-roles", security.anonymousRoles())
-                .map(r -> roles.principal("anonymous", Principal.Method.ANONYMOUS, r)).orElse(null);
+        anonymousRoles = roleSet("hostquery.security.anonymous-roles", security.anonymousRoles()).orElse(null);
         security.tokensFile().ifPresent(file -> tokens = new TokensFile(Path.of(file), roles::known));
         security.clientCertificates().forEach((match, r) -> certificates.put(normalizeMatch(match),
                 roleSet("hostquery.security.client-certificates", r).orElse(Set.of())));
@@ -144,8 +146,11 @@ public class Authenticator {
             if (remote != null && remote.isDomainSocket()) {
                 return CompletableFuture.completedFuture(peer(connection));
             }
-            if (anonymous != null && !connection.isSsl() && isLoopback(remote)) {
-                return CompletableFuture.completedFuture(anonymous);
+            if (anonymousRoles != null && isLoopback(remote)) {
+                // one principal per address, so that the engine shares its connections between loopback clients
+                // (127.0.0.1, 127.0.0.2, …) as it does between authenticated ones
+                return CompletableFuture.completedFuture(roles.principal("anonymous@" + remote.hostAddress(),
+                        Principal.Method.ANONYMOUS, anonymousRoles));
             }
             throw new Refusal(ErrorCode.UNAUTHENTICATED, "no credentials: send 'Authorization: Bearer <token>', present a client "
                     + "certificate, or connect through the Unix socket");
@@ -166,8 +171,11 @@ public class Authenticator {
         if (tokens != null) {
             Optional<TokensFile.Entry> entry = tokens.find(token);
             if (entry.isPresent()) {
-                return CompletableFuture.completedFuture(roles.principal("token:" + entry.get().name(), Principal.Method.TOKEN,
-                        entry.get().roles()));
+                if (tokenPrincipals.size() > 10_000) {
+                    tokenPrincipals.clear(); // entries of tokens since revoked, after many reloads
+                }
+                return CompletableFuture.completedFuture(tokenPrincipals.computeIfAbsent(entry.get(),
+                        e -> roles.principal("token:" + e.name(), Principal.Method.TOKEN, e.roles())));
             }
         }
         if (kubernetes != null && token.chars().filter(c -> c == '.').count() == 2) {

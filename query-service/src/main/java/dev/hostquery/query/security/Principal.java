@@ -10,7 +10,7 @@ import java.util.Set;
  * it do. Never holds a credential: a token's name, a certificate's subject, a uid.
  *
  * @param name   stable, loggable identity: {@code token:<name>}, {@code cert:<subject or SAN>},
- *               {@code k8s:<username>}, {@code uid:<uid>}, {@code anonymous}
+ *               {@code k8s:<username>}, {@code uid:<uid>}, {@code anonymous@<address>}
  * @param method how it was authenticated
  * @param roles  its roles, built-in or configured (README, "Security")
  * @param access what it may read, from its roles; enforced by the engine's authorizer
