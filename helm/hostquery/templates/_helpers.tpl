@@ -40,6 +40,11 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- end -}}
 {{- end -}}
 
+{{/* "true" when listenAddress is a loopback address: the service then needs no TLS, and probes ask that address. */}}
+{{- define "hostquery.loopback" -}}
+{{- if or (eq .Values.listenAddress "127.0.0.1") (eq .Values.listenAddress "::1") -}}true{{- end -}}
+{{- end -}}
+
 {{/* Refuses values that the service would refuse at start, with the same advice. */}}
 {{- define "hostquery.validate" -}}
 {{- if and .Values.tls.enabled (not .Values.tls.secretName) (not .Values.tls.certManager.enabled) -}}
@@ -48,7 +53,10 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- if and .Values.tls.certManager.enabled (not .Values.tls.certManager.issuerRef.name) -}}
 {{- fail "tls.certManager.enabled needs tls.certManager.issuerRef.name" -}}
 {{- end -}}
-{{- if ne .Values.listenAddress "127.0.0.1" -}}
+{{- if and .Values.tls.enabled (eq .Values.tls.clientAuth "required") -}}
+{{- fail "tls.clientAuth=required would refuse kubelet's probes, which send no client certificate: use request (clients without a certificate still need a token)" -}}
+{{- end -}}
+{{- if not (include "hostquery.loopback" .) -}}
 {{- if not .Values.tls.enabled -}}
 {{- fail (printf "listenAddress %s is not loopback: set tls.enabled=true (hostquery refuses to serve off loopback without TLS)" .Values.listenAddress) -}}
 {{- end -}}

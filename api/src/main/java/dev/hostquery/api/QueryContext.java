@@ -102,6 +102,14 @@ public final class QueryContext {
         }
     }
 
+    /**
+     * Whether {@link #checkPath} can refuse anything: false for a principal that may read every path, so that a
+     * table can skip the work of finding where a path's links lead.
+     */
+    public boolean pathsRestricted() {
+        return paths != PathAccess.ALL;
+    }
+
     /** A context with no constraints that uses every column. */
     public static QueryContext all(TableSpec table) {
         return new QueryContext(table, List.of(), null);

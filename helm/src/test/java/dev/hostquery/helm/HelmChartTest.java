@@ -237,6 +237,25 @@ class HelmChartTest {
     }
 
     @Test
+    void certificateSubjectsAreEscapedAsPropertiesKeysAndIpv6LoopbackNeedsNoTls() throws IOException {
+        Map<String, Object> objects = render(CHART.resolve("ci/loopback-values.yaml"), Map.of("listenAddress", "::1",
+                "tls.enabled", "false"));
+        Container c = ((DaemonSet) objects.get("DaemonSet/hq-hostquery")).getSpec().getTemplate().getSpec().getContainers().getFirst();
+        assertThat(c.getLivenessProbe().getHttpGet().getHost()).isEqualTo("::1");
+        Path values = Files.createTempFile("hostquery-values", ".yaml");
+        try {
+            Files.writeString(values, "tls:\n  secretName: t\nauth:\n  clientCertificates:\n    \"CN=Fleet Manager #1,O=Acme!\": reader\n");
+            String config = ((ConfigMap) render(values, Map.of()).get("ConfigMap/hq-hostquery")).getData().get("application.properties");
+            assertThat(config).contains("hostquery.security.client-certificates.\"CN\\=Fleet\\ Manager\\ \\#1,O\\=Acme\\!\"=reader");
+            java.util.Properties parsed = new java.util.Properties();
+            parsed.load(new java.io.StringReader(config));
+            assertThat(parsed).containsEntry("hostquery.security.client-certificates.\"CN=Fleet Manager #1,O=Acme!\"", "reader");
+        } finally {
+            Files.delete(values);
+        }
+    }
+
+    @Test
     void badValuesFailTheInstallWithAMessageNamingThem() {
         Path defaults = CHART.resolve("ci/default-values.yaml");
         assertThatThrownBy(() -> render(defaults, Map.of("updateStrategy.rollingUpdate.maxUnavailable", "lots")))
@@ -250,5 +269,8 @@ class HelmChartTest {
                 .hasMessageContaining("listenAddress 0.0.0.0 is not loopback: set tls.enabled=true");
         assertThatThrownBy(() -> render(defaults, Map.of("auth.kubernetes.enabled", "false")))
                 .hasMessageContaining("enable auth.kubernetes, or set auth.tokensSecret");
+        assertThatThrownBy(() -> render(defaults, Map.of("tls.clientAuth", "required"))).hasMessageContaining("kubelet's probes");
+        assertThatThrownBy(() -> render(CHART.resolve("ci/cert-manager-values.yaml"), Map.of("tls.certManager.duration", "90d")))
+                .hasMessageContaining("duration");
     }
 }

@@ -23,10 +23,12 @@ public final class ServiceProcess implements AutoCloseable {
     private final long startNanos;
     private final Path log;
     private final Path store;
+    private final Path socket;
     private long healthyNanos = -1;
 
-    private ServiceProcess(Process process, int port, long startNanos, Path log, Path store) {
+    private ServiceProcess(Process process, int port, long startNanos, Path log, Path store, Path socket) {
         this.store = store;
+        this.socket = socket;
         this.process = process;
         this.port = port;
         this.startNanos = startNanos;
@@ -65,16 +67,19 @@ public final class ServiceProcess implements AutoCloseable {
         command.add("-Dquarkus.http.port=" + port);
         command.add("-Dhostquery.events.store-path=" + store);
         // a Unix socket of its own, beside its log: several services run at once in the tests and the benchmarks
-        Path socketDir = Files.createTempDirectory("hostquery-socket-");
+        // (mode 0755: whoever the socket's group lets in must reach it; the socket itself is 0660)
+        Path socketDir = Files.createTempDirectory("hostquery-socket-",
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
         socketDir.toFile().deleteOnExit();
-        command.add("-Dquarkus.http.domain-socket=" + socketDir.resolve("hostquery.sock"));
+        Path socket = socketDir.resolve("hostquery.sock");
+        command.add("-Dquarkus.http.domain-socket=" + socket);
         command.addAll(List.of(options));
         command.add("-jar");
         command.add(jar().toString());
         Path log = Files.createTempFile("hostquery-", ".log");
         long start = System.nanoTime();
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        return new ServiceProcess(process, port, start, log, ownsStore ? store : null);
+        return new ServiceProcess(process, port, start, log, ownsStore ? store : null, socket);
     }
 
     /** Waits until /q/health/ready answers 200; returns the time from start to healthy, milliseconds. */
@@ -102,6 +107,11 @@ public final class ServiceProcess implements AutoCloseable {
 
     public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    /** The service's Unix socket (in a directory of its own). */
+    public Path socket() {
+        return socket;
     }
 
     public int port() {

@@ -145,4 +145,50 @@ class BlackBoxIT {
             assertThat(query(first, "SELECT 1 AS one").statusCode()).isEqualTo(200);
         }
     }
+
+    /** curl as nobody (setpriv), over loopback TCP or the service's Unix socket; the HTTP status and body. */
+    private static String curlAsNobody(ServiceProcess service, boolean socket, String sql) throws Exception {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("setpriv", "--reuid=nobody", "--regid=nogroup",
+                "--clear-groups", "curl", "-sS", "--max-time", "20", "-w", "\n%{http_code}", "-H", "Content-Type: application/json",
+                "-d", "{\"sql\": \"" + sql + "\"}"));
+        if (socket) {
+            command.addAll(java.util.List.of("--unix-socket", service.socket().toString(), "http://localhost/v1/queries"));
+        } else {
+            command.add(service.uri("/v1/queries").toString());
+        }
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return out;
+    }
+
+    @Test
+    void withTheDefaultsNobodyReadsNothingSensitive() throws Exception {
+        assumeTrue(new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes()).strip().equals("0"),
+                "needs root: setpriv switches to nobody");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/curl")), "needs curl");
+        // the defaults, but for the socket's group: nogroup, so that nobody may connect at all
+        try (ServiceProcess service = ServiceProcess.start("-Dhostquery.security.unix-socket.group=nogroup")) {
+            service.awaitHealthy(Duration.ofSeconds(60));
+            for (boolean socket : new boolean[] {false, true}) {
+                assertThat(curlAsNobody(service, socket, "SELECT count(*) AS n FROM processes")).endsWith("\n200");
+                for (String sql : java.util.List.of("SELECT * FROM process_envs LIMIT 1", "SELECT * FROM shadow",
+                        "SELECT sha256 FROM hash WHERE path = '/etc/shadow'")) {
+                    String out = curlAsNobody(service, socket, sql);
+                    assertThat(out).as("%s over %s", sql, socket ? "the Unix socket" : "loopback").endsWith("\n403")
+                            .contains("\"code\":\"forbidden\"").contains("needs role sensitive");
+                }
+            }
+        }
+    }
+
+    @Test
+    void refusesCertificateMappingsWithoutATrustStore() throws Exception {
+        try (ServiceProcess service = ServiceProcess.start("-Dhostquery.security.client-certificates.\"CN=ci\"=reader")) {
+            assertThat(service.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(service.process().exitValue()).isNotZero();
+            assertThat(service.output()).contains("hostquery cannot start: hostquery.security.client-certificates maps "
+                    + "certificates, but no trust store says which CA signs them").doesNotContain("\tat ");
+        }
+    }
 }

@@ -19,6 +19,7 @@ import java.util.Set;
  */
 public final class DebPackagesTable extends LinuxTable {
     static final TableSpec SPEC = TableSpec.builder("deb_packages")
+            .sensitivePaths("an admindir other than /var/lib/dpkg names a file to read: outside the reader paths it probes other files")
             .description("Debian packages known to dpkg, from the status database (/var/lib/dpkg/status, or <admindir>/status).")
             .column("name", ColumnType.TEXT, "Package name")
             .column("version", ColumnType.TEXT, "VERSION_DPKG", "Version")
@@ -45,6 +46,10 @@ public final class DebPackagesTable extends LinuxTable {
         RowBuilder row = new RowBuilder(SPEC);
         Set<String> admindirs = context.textEquals("admindir").orElse(Set.of("/var/lib/dpkg"));
         for (String admindir : admindirs) {
+            if (!admindir.equals("/var/lib/dpkg")) {
+                // another database is a file the query names: held to the principal's paths like file and hash
+                FilePatterns.checkAccess(root, context, admindir + "/status");
+            }
             for (Map<String, String> p : parseParagraphs(root.read(admindir + "/status").orElse(""))) {
                 String name = p.get("Package");
                 if (name == null) {

@@ -42,6 +42,15 @@ final class FilePatterns {
     /** As {@link #paths(HostRoot, QueryContext)} with another limit (tests). */
     static Set<String> paths(HostRoot root, QueryContext context, int limit) {
         Set<String> paths = new LinkedHashSet<>();
+        // a principal held to some paths may see no name outside them: a pattern's fixed part and a directory are
+        // checked before anything is listed, and every directory a pattern descends into as it is listed
+        for (String pattern : context.likePatterns("path")) {
+            checkAccess(root, context, fixedPart(absolute("path", pattern)));
+        }
+        for (String pattern : context.likePatterns("directory")) {
+            checkAccess(root, context, fixedPart(absolute("directory", pattern)));
+        }
+        context.textEquals("directory").ifPresent(values -> values.forEach(d -> checkAccess(root, context, absolute("directory", d))));
         context.textEquals("path").ifPresent(values -> values.forEach(p -> paths.add(absolute("path", p))));
         for (String pattern : context.likePatterns("path")) {
             paths.addAll(expand(root, absolute("path", pattern), limit, context));
@@ -58,6 +67,7 @@ final class FilePatterns {
         }
         for (String directory : directories) {
             String base = directory.endsWith("/") && directory.length() > 1 ? directory.substring(0, directory.length() - 1) : directory;
+            checkAccess(root, context, base);
             List<String> names = new ArrayList<>();
             root.entries(base, entry -> {
                 context.checkCancelled();
@@ -72,6 +82,37 @@ final class FilePatterns {
             }
         }
         return paths;
+    }
+
+    /**
+     * Returns normally when the query's principal may read {@code path}: as written (normalized), and where its
+     * symbolic links lead ({@link HostRoot#realPath}), so that a link inside an allowed directory cannot reach out of
+     * it. Costs nothing for a principal that may read every path.
+     *
+     * @throws dev.hostquery.api.PermissionDeniedException naming the path and the role that would allow it
+     */
+    static void checkAccess(HostRoot root, QueryContext context, String path) {
+        context.checkPath(path);
+        if (context.pathsRestricted()) {
+            root.realPath(path).ifPresent(real -> {
+                if (!real.equals(path)) {
+                    context.checkPath(real);
+                }
+            });
+        }
+    }
+
+    /** The directory a pattern starts from: its components before the first one with a wildcard. */
+    static String fixedPart(String pattern) {
+        int wildcard = pattern.length();
+        for (int i = 0; i < pattern.length(); i++) {
+            if (pattern.charAt(i) == '%' || pattern.charAt(i) == '_') {
+                wildcard = i;
+                break;
+            }
+        }
+        int slash = pattern.lastIndexOf('/', wildcard);
+        return slash <= 0 ? "/" : pattern.substring(0, slash);
     }
 
     /** The constraint's value when it is an absolute path without a NUL character (which no file name can hold). */
@@ -104,6 +145,9 @@ final class FilePatterns {
             for (String prefix : current) {
                 context.checkCancelled();
                 String directory = prefix.isEmpty() ? "/" : prefix;
+                if (!literal) {
+                    checkAccess(root, context, directory); // before its names are listed
+                }
                 if (literal) {
                     add(next, prefix + "/" + part, pattern, limit);
                 } else if (like == null) {

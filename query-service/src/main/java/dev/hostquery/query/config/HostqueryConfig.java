@@ -82,6 +82,13 @@ public interface HostqueryConfig {
          */
         java.util.Optional<Integer> maxQueriesPerPrincipal();
 
+        /**
+         * How often the TLS certificate files are looked at; changed ones are served from then on, without a
+         * restart (quarkus.tls.* names them).
+         */
+        @WithDefault("10s")
+        Duration tlsReloadInterval();
+
         /** Most live subscriptions (gRPC and SSE) one principal may hold; one more is refused as busy. */
         @WithDefault("8")
         int maxSubscriptionsPerPrincipal();

@@ -113,8 +113,8 @@ public class Subscriptions {
         String where = filter == null || filter.isBlank() ? null : filter;
         List<ResultColumn> columns = where == null
                 ? engine.query("SELECT *, eid FROM " + spec.name() + " WHERE eid < '0'", QueryLimits.NONE_REQUESTED,
-                        dev.hostquery.query.sqlite.Caller.internal("subscriptions")).columns()
-                : engine.checkFilter(spec.name(), where);
+                        dev.hostquery.query.sqlite.Caller.subscription(principal.access())).columns()
+                : engine.checkFilter(spec.name(), where, principal.access());
         EventStore.TableStats stats = store.stats(spec.name());
         long after = after(spec.name(), cursor, stats.firstEid(), stats.lastEid());
         String node = root.value("/proc/sys/kernel/hostname").orElse("");
@@ -187,30 +187,37 @@ public class Subscriptions {
         }
         long start = System.nanoTime();
         long[] delivered = {0};
-        java.util.concurrent.Future<?> future;
+        String[] outcome = {"cancelled"};
+        // the slot is given back in done(), which runs exactly once however the task ends: when it returns, throws,
+        // or is cancelled, even before it started (a call whose deadline had passed cancels at once)
+        java.util.concurrent.FutureTask<Void> task = new java.util.concurrent.FutureTask<>(() -> {
+            try {
+                run(plan, sink, delivered);
+                outcome[0] = "ok";
+            } catch (InterruptedException e) {
+                outcome[0] = "cancelled"; // the client is gone, nobody to tell
+            } catch (Exception e) {
+                outcome[0] = e instanceof QueryException q ? q.code().code() : "internal";
+                onFailure.accept(e);
+            }
+            return null;
+        }) {
+            @Override
+            protected void done() {
+                running.decrementAndGet();
+                release(who);
+                audit.subscription(plan.principal(), transport, remote, plan.table(), plan.filter(), delivered[0],
+                        System.nanoTime() - start, outcome[0]);
+            }
+        };
         try {
-            future = threads.submit(() -> {
-                String outcome = "ok";
-                try {
-                    run(plan, sink, delivered);
-                } catch (InterruptedException e) {
-                    outcome = "cancelled"; // the client is gone, nobody to tell
-                } catch (Exception e) {
-                    outcome = e instanceof QueryException q ? q.code().code() : "internal";
-                    onFailure.accept(e);
-                } finally {
-                    running.decrementAndGet();
-                    release(who);
-                    audit.subscription(plan.principal(), transport, remote, plan.table(), plan.filter(), delivered[0],
-                            System.nanoTime() - start, outcome);
-                }
-            });
+            threads.execute(task);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             running.decrementAndGet();
             release(who);
             throw new QueryException(ErrorCode.BUSY, "the service is stopping");
         }
-        return () -> future.cancel(true);
+        return () -> task.cancel(true);
     }
 
     private void release(String principal) {
@@ -249,7 +256,8 @@ public class Subscriptions {
             }
             long upto = Math.min(stats.lastEid(), after + RANGE);
             // one SQL text per subscription, the range bound as parameters: the connection's prepared statement is reused
-            QueryResult result = engine.queryFiltered(plan.table(), sql, EventTable.eidText(after), EventTable.eidText(upto));
+            QueryResult result = engine.queryFiltered(plan.table(), sql, plan.principal().access(), EventTable.eidText(after),
+                    EventTable.eidText(upto));
             int eid = plan.columns().size() - 1;
             int time = plan.columns().stream().map(ResultColumn::name).toList().indexOf("time");
             // expiry may have overtaken the read: events of the range older than the first one still stored are gone

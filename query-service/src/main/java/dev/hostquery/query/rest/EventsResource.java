@@ -66,7 +66,8 @@ public class EventsResource {
                 new Subscriptions.Sink() {
             @Override
             public boolean cancelled() {
-                return sink.isClosed();
+                // an HTTP/2 client that resets its stream leaves the SSE sink open: the response says it is closed
+                return sink.isClosed() || routing.response().closed();
             }
 
             @Override
@@ -99,5 +100,7 @@ public class EventsResource {
         }, failure -> sink.close());
         // a client that goes away ends its subscription at once (its thread is interrupted), not at the next poll
         context.serverResponse().addCloseHandler(handle::cancel);
+        // and the routing context's end, which a reset HTTP/2 stream reaches too
+        routing.addEndHandler(done -> handle.cancel());
     }
 }

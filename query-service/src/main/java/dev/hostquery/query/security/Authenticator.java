@@ -178,7 +178,7 @@ public class Authenticator {
                         e -> roles.principal("token:" + e.name(), Principal.Method.TOKEN, e.roles())));
             }
         }
-        if (kubernetes != null && token.chars().filter(c -> c == '.').count() == 2) {
+        if (kubernetes != null && KubernetesReviews.looksLikeJwt(token)) {
             return kubernetes.review(token).handle((principal, failure) -> {
                 if (failure != null) {
                     Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;

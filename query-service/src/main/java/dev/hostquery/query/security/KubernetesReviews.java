@@ -57,6 +57,12 @@ public final class KubernetesReviews {
     private final ObjectMapper mapper;
     private final Duration timeout;
     private final AsyncCache<String, Optional<Principal>> decisions;
+    /**
+     * Reviews in flight: any client can send tokens nobody issued, each worth a TokenReview, so at most this many
+     * wait for the API server at once; past it a new token gets 503 at once instead of queuing.
+     */
+    private final java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(MAX_IN_FLIGHT);
+    static final int MAX_IN_FLIGHT = 16;
 
     /**
      * @param roleNames the roles asked about in SubjectAccessReviews, built-in and configured
@@ -91,8 +97,40 @@ public final class KubernetesReviews {
      * exceptionally with {@link Unavailable} when no decision could be had.
      */
     public CompletableFuture<Optional<Principal>> review(String token) {
-        return decisions.get(TokensFile.sha256(token), (key, executor) -> tokenReview(token).thenCompose(user -> user
-                .map(this::authorize).orElseGet(() -> CompletableFuture.completedFuture(Optional.empty()))));
+        if (!looksLikeJwt(token)) {
+            return CompletableFuture.completedFuture(Optional.empty()); // not a service-account token: no review spent
+        }
+        return decisions.get(TokensFile.sha256(token), (key, executor) -> {
+            if (!inFlight.tryAcquire()) {
+                return CompletableFuture.failedFuture(new Unavailable(MAX_IN_FLIGHT + " token reviews are in flight already", null));
+            }
+            CompletableFuture<Optional<Principal>> review;
+            try {
+                review = tokenReview(token).thenCompose(user -> user.map(this::authorize)
+                        .orElseGet(() -> CompletableFuture.completedFuture(Optional.empty())));
+            } catch (RuntimeException e) {
+                inFlight.release();
+                throw e;
+            }
+            return review.whenComplete((result, failure) -> inFlight.release());
+        });
+    }
+
+    /**
+     * Whether a token has the shape of a JSON Web Token, as service-account tokens do: three base64url parts, the
+     * first a JSON header with an {@code alg}. Anything else is not worth asking the API server about.
+     */
+    static boolean looksLikeJwt(String token) {
+        String[] parts = token.split("\\.", -1);
+        if (parts.length != 3 || parts[0].isEmpty() || parts[1].isEmpty()) {
+            return false;
+        }
+        try {
+            String header = new String(java.util.Base64.getUrlDecoder().decode(parts[0]), java.nio.charset.StandardCharsets.UTF_8);
+            return header.startsWith("{") && header.contains("\"alg\"");
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private record User(String name, String uid, List<String> groups, JsonNode extra) {

@@ -60,6 +60,14 @@ public class ListenerCheck {
 
     /** Runs before the engine is built (priority 0) and before any listener opens. */
     void check(@Observes @Priority(0) StartupEvent event) {
+        if (!config.security().clientCertificates().isEmpty() && !configured("trust-store.", ".certs", ".path")) {
+            // without a trust store of its own, TLS would take any certificate a public CA signed for that subject
+            LOG.errorf("hostquery cannot start: hostquery.security.client-certificates maps certificates, but no trust "
+                    + "store says which CA signs them: set quarkus.tls.trust-store.pem.certs to that CA's certificate");
+            dev.hostquery.query.config.Startup.markFailed();
+            Quarkus.asyncExit(1);
+            return;
+        }
         String refusal = refusal();
         if (refusal != null) {
             if (config.security().insecure()) {
@@ -81,14 +89,7 @@ public class ListenerCheck {
         if (isLoopbackHost(host)) {
             return null;
         }
-        // the TLS registry's key store of the HTTP server's TLS configuration (named, or the default one); the registry's
-        // beans are not built yet at this point of the start, so its configuration is read instead
-        String prefix = "quarkus.tls." + tlsName.map(name -> name + ".").orElse("") + "key-store.";
-        boolean hasTls = false;
-        for (String name : org.eclipse.microprofile.config.ConfigProvider.getConfig().getPropertyNames()) {
-            // a PEM certificate (pem.<n>.cert) or a key store file (p12.path, jks.path); not defaults such as sni
-            hasTls |= name.startsWith(prefix) && (name.endsWith(".cert") || name.endsWith(".path"));
-        }
+        boolean hasTls = configured("key-store.", ".cert", ".path");
         boolean plain = !"disabled".equalsIgnoreCase(insecureRequests);
         StringBuilder add = new StringBuilder();
         if (!hasTls) {
@@ -103,6 +104,25 @@ public class ListenerCheck {
         }
         return add.isEmpty() ? null : "quarkus.http.host=" + host + " is not loopback, so it needs TLS and authentication: "
                 + "add " + add;
+    }
+
+    /**
+     * Whether the HTTP server's TLS configuration (named, or the default one) sets a file under {@code part}: a PEM
+     * file (pem.<n>.cert, pem.<n>.certs) or a key store (p12.path, jks.path), not a default such as sni. The TLS
+     * registry's beans are not built yet at this point of the start, so its configuration is read instead.
+     */
+    private boolean configured(String part, String... endings) {
+        String prefix = "quarkus.tls." + tlsName.map(name -> name + ".").orElse("") + part;
+        for (String name : org.eclipse.microprofile.config.ConfigProvider.getConfig().getPropertyNames()) {
+            if (name.startsWith(prefix)) {
+                for (String ending : endings) {
+                    if (name.endsWith(ending)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     private void prepareSocket(Path socket) {

@@ -31,6 +31,14 @@ public record Caller(String client, Cancellation cancellation, boolean internal,
         return new Caller("internal:" + what, new Cancellation(), true, Access.ALL, "internal", "");
     }
 
+    /**
+     * A subscription's reads: the service's own (bounded by hostquery.events.max-subscriptions, never refused for
+     * waiting), but held to what the subscriber may read.
+     */
+    public static Caller subscription(Access access) {
+        return new Caller("internal:subscriptions", new Cancellation(), true, access, "internal", "");
+    }
+
     /** An in-process client's query that may read everything, cancellable through {@link #cancellation()}. */
     public static Caller of(String client) {
         return new Caller(client, new Cancellation(), false, Access.ALL, "in-process", "");

@@ -203,11 +203,11 @@ public final class QueryEngine implements AutoCloseable {
      * @throws QueryException bad_request, sql_syntax, unknown_column or read_only naming what is wrong; positions
      *                        are offsets in the filter
      */
-    public List<ResultColumn> checkFilter(String table, String filter) {
+    public List<ResultColumn> checkFilter(String table, String filter, Access access) {
         FilterText.check(filter);
         String prefix = "SELECT *, eid FROM " + table + " WHERE eid < '0' AND (";
         try {
-            return collect(prefix + filter + ")", QueryLimits.NONE_REQUESTED, new Object[0], Caller.internal("subscriptions"), table)
+            return collect(prefix + filter + ")", QueryLimits.NONE_REQUESTED, new Object[0], Caller.subscription(access), table)
                     .columns();
         } catch (QueryException e) {
             // report the error against the filter the client wrote, not the query built around it
@@ -221,10 +221,11 @@ public final class QueryEngine implements AutoCloseable {
 
     /**
      * Runs a subscription's read: {@code sql} embeds a filter that {@link #checkFilter} accepted, so the
-     * statement is held to the same rules (one table, no subquery) when it is prepared.
+     * statement is held to the same rules (one table, no subquery) when it is prepared, and to the subscriber's
+     * access.
      */
-    public QueryResult queryFiltered(String table, String sql, Object... parameters) {
-        return collect(sql, QueryLimits.NONE_REQUESTED, parameters, Caller.internal("subscriptions"), table);
+    public QueryResult queryFiltered(String table, String sql, Access access, Object... parameters) {
+        return collect(sql, QueryLimits.NONE_REQUESTED, parameters, Caller.subscription(access), table);
     }
 
     private void execute(String sql, QueryLimits requested, Object[] parameters, Caller caller, String onlyTable,
@@ -310,7 +311,10 @@ public final class QueryEngine implements AutoCloseable {
 
     private static void run(SqliteConnection connection, String sql, Object[] parameters, QueryLimits limits, QueryState state,
             ResultHandler handler) {
-        SqliteConnection.Prepared cached = connection.takeStatement(sql);
+        // a subscription filter's statement is prepared under the filter's rules (one table, no subquery): it is
+        // cached apart from a client's statement of the same text, which was prepared under the query rules
+        String key = state.onlyTable == null ? sql : "\0filter " + state.onlyTable + "\0" + sql;
+        SqliteConnection.Prepared cached = connection.takeStatement(key);
         MemorySegment stmt = cached == null ? null : cached.stmt();
         Set<String> tables = cached == null ? null : cached.tables();
         try {
@@ -337,7 +341,7 @@ public final class QueryEngine implements AutoCloseable {
         } finally {
             if (stmt != null) {
                 // a prepared statement stays valid after an error in step
-                connection.keepStatement(sql, new SqliteConnection.Prepared(stmt, tables));
+                connection.keepStatement(key, new SqliteConnection.Prepared(stmt, tables));
             }
         }
     }

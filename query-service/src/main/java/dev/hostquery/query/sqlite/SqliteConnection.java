@@ -257,19 +257,12 @@ final class SqliteConnection implements AutoCloseable {
                 case Sqlite.SQLITE_RECURSIVE -> state.onlyTable != null ? "a recursive query in a filter" : null;
                 case Sqlite.SQLITE_READ -> {
                     String table = lower(Sqlite.string(a1));
-                    if (state.onlyTable != null) {
-                        // the schema table: SQLite reads it itself when it first connects an eponymous table
-                        yield state.onlyTable.equals(table) || SCHEMA_TABLES.contains(table) ? null
-                                : "reading table " + table + " in a filter";
-                    }
-                    // a CTE or subquery of the statement itself comes without a database name (a3); so does a table
-                    // used without its columns (count(*)), hence SQLite's own tables are refused by name as well
-                    boolean ownName = a3.address() == 0 && !SQLITE_TABLES.contains(table) && !table.startsWith("pragma_");
                     dev.hostquery.api.TableSpec spec = state.specs.get(table);
                     if (spec != null) {
                         // the principal's roles, for every read of a catalog table: the statement's own FROM, a join,
-                        // a subquery or a view all come through here; so does count(*) of a table, without a database
-                        // name (a CTE that borrows a table's name is checked as that table: a clear refusal, no leak)
+                        // a subquery, a view or a subscription filter all come through here; so does count(*) of a
+                        // table, without a database name (a CTE that borrows a table's name is checked as that
+                        // table: a clear refusal, no leak)
                         state.tablesRead.add(spec.name());
                         String denial = state.access.tableDenial(spec);
                         if (denial != null) {
@@ -279,6 +272,14 @@ final class SqliteConnection implements AutoCloseable {
                             yield denial;
                         }
                     }
+                    if (state.onlyTable != null) {
+                        // the schema table: SQLite reads it itself when it first connects an eponymous table
+                        yield state.onlyTable.equals(table) || SCHEMA_TABLES.contains(table) ? null
+                                : "reading table " + table + " in a filter";
+                    }
+                    // a CTE or subquery of the statement itself comes without a database name (a3); so does a table
+                    // used without its columns (count(*)), hence SQLite's own tables are refused by name as well
+                    boolean ownName = a3.address() == 0 && !SQLITE_TABLES.contains(table) && !table.startsWith("pragma_");
                     yield state.readable.contains(table) || ownName ? null : "reading " + table;
                 }
                 case Sqlite.SQLITE_FUNCTION -> {

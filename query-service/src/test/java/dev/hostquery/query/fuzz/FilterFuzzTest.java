@@ -24,7 +24,7 @@ class FilterFuzzTest extends EngineFuzzing {
         }
         long scansBefore = TestTables.GENERATED_SCANS.get();
         try {
-            engine.checkFilter("some_events", filter.toString());
+            engine.checkFilter("some_events", filter.toString(), dev.hostquery.query.sqlite.Access.ALL);
         } catch (QueryException e) {
             if (e.code() == ErrorCode.INTERNAL || e.code() == ErrorCode.TABLE_ERROR) {
                 throw new AssertionError("filter '" + filter + "' failed as " + e.code(), e);
@@ -33,6 +33,7 @@ class FilterFuzzTest extends EngineFuzzing {
         }
         try {
             engine.queryFiltered("some_events", "SELECT *, eid FROM some_events WHERE eid > ?1 AND eid <= ?2 AND (" + filter + ")",
+                    dev.hostquery.query.sqlite.Access.ALL,
                     "0", "9");
         } catch (QueryException e) {
             if (e.code() == ErrorCode.READ_ONLY || e.code() == ErrorCode.SQL_SYNTAX) {

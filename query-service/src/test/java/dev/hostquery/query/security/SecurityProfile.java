@@ -12,7 +12,7 @@ import java.util.Set;
 
 /**
  * The production posture, with every way in configured: no anonymous access, a tokens file, client certificates
- * over TLS (certificates reloaded every second), the Unix socket (group nogroup, so that nobody can connect; no
+ * over TLS (certificate files looked at twice a second), the Unix socket (group nogroup, so that nobody can connect; no
  * default roles), Kubernetes reviews against {@link KubernetesApiStandIn}, and the audit log to a file. What the
  * tests need to know lives in {@link #DIR}: certificates as PEM files, the stand-in's URL.
  */
@@ -21,6 +21,9 @@ public class SecurityProfile implements QuarkusTestProfile {
     static final String READER = "reader-token-6f1d2b0a9c8e7d6f5a4b3c2d1e0f9a8b";
     static final String AUDITOR = "auditor-token-0a1b2c3d4e5f60718293a4b5c6d7e8f9";
     static final String SUBSCRIBER = "subscriber-token-9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b";
+    /** Subscribers of their own, so that tests holding subscriptions do not take each other's slots. */
+    static final String GRPC_SUBSCRIBER = "grpc-subscriber-token-2b3c4d5e6f708192a3b4c5d6e7f8091a";
+    static final String CANCELLER = "canceller-token-8f7e6d5c4b3a29180f1e2d3c4b5a69788";
     static final String LIMITED = "limited-token-1122334455667788990011223344556677";
     static final String K8S_READER = "eyJhbGciOiJSUzI1NiJ9.agent-reader.c2lnbmF0dXJl";
     static final String K8S_NO_ROLES = "eyJhbGciOiJSUzI1NiJ9.agent-none.c2lnbmF0dXJl";
@@ -56,14 +59,21 @@ public class SecurityProfile implements QuarkusTestProfile {
                     TokensFile.sha256(READER) + " ci-reader reader",
                     TokensFile.sha256(AUDITOR) + " auditor reader,sensitive",
                     TokensFile.sha256(SUBSCRIBER) + " subscriber reader,events",
+                    TokensFile.sha256(GRPC_SUBSCRIBER) + " grpc-subscriber reader,events",
+                    TokensFile.sha256(CANCELLER) + " canceller reader,events",
                     TokensFile.sha256(LIMITED) + " limited limited",
                     "this line is wrong and is skipped") + "\n");
             KubernetesApiStandIn api = new KubernetesApiStandIn(server, Map.of(K8S_READER, "system:serviceaccount:ops:agent",
                     K8S_NO_ROLES, "system:serviceaccount:ops:nobody"), Map.of("system:serviceaccount:ops:agent", Set.of("reader")), NODE);
             System.setProperty("hostquery-test.k8s-url", api.url());
+            // a reader path with a link out of it, as /usr/lib/ssl/private is on Debian
+            Files.createDirectories(DIR.resolve("public"));
+            Files.writeString(DIR.resolve("public/readme"), "public\n");
+            Files.createSymbolicLink(DIR.resolve("public/etc-link"), Path.of("/etc"));
         }
         Map<String, String> c = new HashMap<>();
         c.put("hostquery.security.anonymous-roles", "none");
+        c.put("hostquery.security.reader-paths", "/usr,/bin,/sbin,/lib,/lib64,/etc/os-release," + DIR.resolve("public"));
         c.put("hostquery.security.tokens-file", DIR.resolve("tokens").toString());
         c.put("hostquery.security.roles.limited.tables", "processes");
         c.put("hostquery.security.roles.limited.events", "true");
@@ -82,7 +92,7 @@ public class SecurityProfile implements QuarkusTestProfile {
         c.put("quarkus.tls.key-store.pem.0.cert", DIR.resolve("tls/tls.crt").toString());
         c.put("quarkus.tls.key-store.pem.0.key", DIR.resolve("tls/tls.key").toString());
         c.put("quarkus.tls.trust-store.pem.certs", DIR.resolve("ca.crt").toString());
-        c.put("quarkus.tls.reload-period", "1s");
+        c.put("hostquery.security.tls-reload-interval", "500ms");
         c.put("quarkus.http.test-ssl-port", "0");
         return c;
     }

@@ -196,6 +196,19 @@ class SecurityTest {
                 r.body().close();
             }
         }
+        // closed streams give their slots back (an HTTP/2 client resets its stream, which the SSE sink does not see)
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        int status;
+        do {
+            HttpResponse<java.io.InputStream> again = client.send(HttpRequest.newBuilder(URI.create(url + "v1/events/file_events/stream"))
+                    .header("Authorization", "Bearer " + SecurityProfile.SUBSCRIBER).build(), HttpResponse.BodyHandlers.ofInputStream());
+            status = again.statusCode();
+            again.body().close();
+            if (status != 200) {
+                Thread.sleep(100);
+            }
+        } while (status != 200 && System.nanoTime() < deadline);
+        assertThat(status).as("a closed stream's slot is free again").isEqualTo(200);
     }
 
     // ---- gRPC ------------------------------------------------------------------------------------------
@@ -239,7 +252,7 @@ class SecurityTest {
             none.shutdownNow();
             reader.shutdownNow();
         }
-        ManagedChannel subscriber = channel(SecurityProfile.SUBSCRIBER);
+        ManagedChannel subscriber = channel(SecurityProfile.GRPC_SUBSCRIBER);
         try {
             Iterator<SubscribeResponse> stream = EventsGrpc.newBlockingStub(subscriber).withDeadlineAfter(10, TimeUnit.SECONDS)
                     .subscribe(SubscribeRequest.newBuilder().setTable("file_events").build());
@@ -434,6 +447,112 @@ class SecurityTest {
         for (String secret : List.of(SecurityProfile.READER, SecurityProfile.AUDITOR, "made-up-token-for-the-audit-test-4242",
                 TokensFile.sha256(SecurityProfile.READER))) {
             assertThat(log).doesNotContain(secret);
+        }
+    }
+
+    @Test
+    void aTokenAddedToTheFileWorksAndARemovedOneStops() throws Exception {
+        String token = "added-later-token-5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d";
+        java.nio.file.Path file = SecurityProfile.DIR.resolve("tokens");
+        String before = Files.readString(file);
+        assertThat(query(token, "SELECT 1").status()).isEqualTo(401);
+        try {
+            Files.writeString(file, before + TokensFile.sha256(token) + " added-later reader\n");
+            assertThat(statusWithin(token, 200)).as("a new token works within a few seconds").isEqualTo(200);
+        } finally {
+            Files.writeString(file, before);
+        }
+        assertThat(statusWithin(token, 401)).as("a removed token stops working").isEqualTo(401);
+        assertThat(query(SecurityProfile.READER, "SELECT 1").status()).isEqualTo(200);
+    }
+
+    /** Asks until the answer is {@code expected}, for at most 10 s; the last status. */
+    private int statusWithin(String token, int expected) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        int status;
+        do {
+            status = query(token, "SELECT 1").status();
+            if (status != expected) {
+                Thread.sleep(200);
+            }
+        } while (status != expected && System.nanoTime() < deadline);
+        return status;
+    }
+
+    @Test
+    void noNameOutsideTheReaderPathsIsListedOrReachedThroughALink() throws Exception {
+        String link = SecurityProfile.DIR.resolve("public/etc-link").toString();
+        String readme = SecurityProfile.DIR.resolve("public/readme").toString();
+        assertThat(query(SecurityProfile.READER, "SELECT sha256 FROM hash WHERE path = '" + readme + "'").status()).isEqualTo(200);
+        for (String sql : List.of("SELECT sha256 FROM hash WHERE path = '" + link + "/shadow'",
+                "SELECT path FROM file WHERE directory = '" + link + "'",
+                "SELECT path FROM file WHERE path LIKE '" + link + "/%'")) {
+            Reply r = query(SecurityProfile.READER, sql);
+            assertThat(r.status()).as(sql).isEqualTo(403);
+            assertThat(r.detail()).as(sql).contains("reading /etc");
+        }
+        // a directory outside is refused before it is listed: the refusal names it, and none of its entries
+        Reply root = query(SecurityProfile.READER, "SELECT path FROM file WHERE directory = '/root'");
+        assertThat(root.status()).isEqualTo(403);
+        assertThat(root.detail()).startsWith("reading /root needs role");
+        Reply pattern = query(SecurityProfile.READER, "SELECT path FROM file WHERE path LIKE '/etc/%'");
+        assertThat(pattern.detail()).startsWith("reading /etc needs role");
+        assertThat(query(SecurityProfile.READER, "SELECT count(*) FROM deb_packages WHERE admindir = '/root'").status())
+                .isEqualTo(403);
+    }
+
+    @Test
+    void aFilterIsNeverRunFromAStatementAClientPrepared() throws Exception {
+        // the exact text the filter check prepares, sent as a query first: allowed there (hash of /usr/bin/ls is a
+        // reader's), and cached on every connection
+        String filter = "(SELECT count(*) FROM hash WHERE path = '/usr/bin/ls') > 0";
+        String sql = "SELECT *, eid FROM file_events WHERE eid < '0' AND (" + filter + ")";
+        for (int i = 0; i < 8; i++) {
+            assertThat(query(SecurityProfile.GRPC_SUBSCRIBER, sql).status()).isEqualTo(200);
+        }
+        ManagedChannel channel = channel(SecurityProfile.GRPC_SUBSCRIBER);
+        try {
+            Iterator<SubscribeResponse> stream = EventsGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .subscribe(SubscribeRequest.newBuilder().setTable("file_events").setFilter(filter).build());
+            assertThatThrownBy(stream::hasNext).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                assertThat(e.getStatus().getDescription()).contains("in a filter");
+            });
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
+    @Test
+    void subscriptionsCancelledAtOnceGiveTheirSlotsBack() throws Exception {
+        ManagedChannel channel = channel(SecurityProfile.CANCELLER);
+        try {
+            for (int i = 0; i < 20; i++) {
+                Iterator<SubscribeResponse> stream = EventsGrpc.newBlockingStub(channel).withDeadlineAfter(1 + i % 5, TimeUnit.MILLISECONDS)
+                        .subscribe(SubscribeRequest.newBuilder().setTable("file_events").build());
+                try {
+                    while (stream.hasNext()) {
+                        stream.next();
+                    }
+                } catch (StatusRuntimeException expected) {
+                    // the deadline
+                }
+            }
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            Status.Code last;
+            do {
+                try {
+                    Iterator<SubscribeResponse> stream = EventsGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
+                            .subscribe(SubscribeRequest.newBuilder().setTable("file_events").build());
+                    last = stream.next().hasHeader() ? Status.Code.OK : Status.Code.UNKNOWN;
+                } catch (StatusRuntimeException e) {
+                    last = e.getStatus().getCode();
+                    Thread.sleep(100);
+                }
+            } while (last != Status.Code.OK && System.nanoTime() < deadline);
+            assertThat(last).as("a subscription of the same principal gets a slot").isEqualTo(Status.Code.OK);
+        } finally {
+            channel.shutdownNow();
         }
     }
 }

@@ -145,12 +145,13 @@ class EngineAbuseTest {
         for (String filter : List.of("1) OR (1", "1) UNION SELECT 1, 2 FROM endless --", "1 --", "1 /* x */", "1; SELECT 1",
                 "n IN (SELECT n FROM endless)", "(SELECT 1) = 1", "EXISTS (SELECT 1)", "n = (1", "'unterminated",
                 "1) UNION SELECT * FROM sqlite_master WHERE (1")) {
-            assertThatThrownBy(() -> engine.checkFilter("some_events", filter)).as(filter).isInstanceOf(QueryException.class)
+            assertThatThrownBy(() -> engine.checkFilter("some_events", filter, dev.hostquery.query.sqlite.Access.ALL)).as(filter).isInstanceOf(QueryException.class)
                     .satisfies(e -> assertThat(((QueryException) e).code()).as(filter).isEqualTo(ErrorCode.BAD_REQUEST));
         }
-        assertThat(engine.checkFilter("some_events", "n > 3 AND (what = 'x' OR what LIKE '%)--%') AND \"what\" != ')'"))
+        assertThat(engine.checkFilter("some_events", "n > 3 AND (what = 'x' OR what LIKE '%)--%') AND \"what\" != ')'",
+                dev.hostquery.query.sqlite.Access.ALL))
                 .extracting(ResultColumn::name).containsExactly("time", "n", "what", "eid");
-        assertThatThrownBy(() -> engine.checkFilter("some_events", "nope = 1"))
+        assertThatThrownBy(() -> engine.checkFilter("some_events", "nope = 1", dev.hostquery.query.sqlite.Access.ALL))
                 .satisfies(e -> assertThat(((QueryException) e).code()).isEqualTo(ErrorCode.UNKNOWN_COLUMN));
     }
 
