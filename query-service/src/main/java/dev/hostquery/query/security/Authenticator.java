@@ -182,7 +182,11 @@ public class Authenticator {
             return kubernetes.review(token).handle((principal, failure) -> {
                 if (failure != null) {
                     Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-                    LOG.warnf("a Kubernetes token review failed: %s", cause.getMessage());
+                    if (cause instanceof KubernetesReviews.Unavailable u && u.busy()) {
+                        LOG.debugf("a Kubernetes token review was refused: %s", cause.getMessage());
+                    } else {
+                        LOG.warnf("a Kubernetes token review failed: %s", cause.getMessage());
+                    }
                     throw new Refusal(ErrorCode.BUSY, "the token could not be reviewed: the Kubernetes API server did not "
                             + "answer; try again later");
                 }

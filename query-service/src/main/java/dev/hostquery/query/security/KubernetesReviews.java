@@ -42,8 +42,20 @@ import javax.net.ssl.TrustManagerFactory;
 public final class KubernetesReviews {
     /** The API server could not give a decision: unreachable, slow, or an answer that is not a review. */
     public static final class Unavailable extends RuntimeException {
+        private final boolean busy;
+
         Unavailable(String message, Throwable cause) {
+            this(message, cause, false);
+        }
+
+        Unavailable(String message, Throwable cause, boolean busy) {
             super(message, cause);
+            this.busy = busy;
+        }
+
+        /** True when the review was not even sent: too many were in flight (not worth a warning each). */
+        public boolean busy() {
+            return busy;
         }
     }
 
@@ -102,7 +114,7 @@ public final class KubernetesReviews {
         }
         return decisions.get(TokensFile.sha256(token), (key, executor) -> {
             if (!inFlight.tryAcquire()) {
-                return CompletableFuture.failedFuture(new Unavailable(MAX_IN_FLIGHT + " token reviews are in flight already", null));
+                return CompletableFuture.failedFuture(new Unavailable(MAX_IN_FLIGHT + " token reviews are in flight already", null, true));
             }
             CompletableFuture<Optional<Principal>> review;
             try {
