@@ -138,7 +138,10 @@ public final class ResilienceBenchmark {
         try {
             ServiceProcess service = ServiceProcess.start("-Djava.io.tmpdir=" + serviceTmp,
                     "-Dhostquery.events.file.paths.bench=" + dir.resolve("watched") + "/%%",
-                    "-Dhostquery.security.anonymous-roles=reader,events");
+                    // the attacks are at the engine's and transports' bounds, not at authorization: as anonymous admins
+                    // they reach every table and path (hash of a file in /tmp), and one principal may hold all 64
+                    // subscriptions the service serves
+                    "-Dhostquery.security.anonymous-roles=admin", "-Dhostquery.security.max-subscriptions-per-principal=64");
             started.set(service);
             double startMs = service.awaitHealthy(Duration.ofSeconds(60));
             new ResilienceBenchmark(service, dir, serviceTmp).run(startMs, serviceTmp);
