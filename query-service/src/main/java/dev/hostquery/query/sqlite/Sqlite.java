@@ -37,6 +37,8 @@ final class Sqlite {
     static final int SQLITE_BLOB = 4;
     static final int SQLITE_NULL = 5;
     static final int SQLITE_UTF8 = 1;
+    /** sqlite3_create_function_v2 flag: the same arguments always give the same result. */
+    static final int SQLITE_DETERMINISTIC = 0x000000800;
 
     // sqlite3_open_v2 flags.
     static final int SQLITE_OPEN_READWRITE = 0x00000002;
@@ -114,6 +116,10 @@ final class Sqlite {
     static final MethodHandle result_text = fn("sqlite3_result_text", null, ADDRESS, ADDRESS, JAVA_INT, ADDRESS);
     static final MethodHandle result_blob = fn("sqlite3_result_blob", null, ADDRESS, ADDRESS, JAVA_INT, ADDRESS);
     static final MethodHandle result_null = fn("sqlite3_result_null", null, ADDRESS);
+    static final MethodHandle result_error = fn("sqlite3_result_error", null, ADDRESS, ADDRESS, JAVA_INT);
+    static final MethodHandle user_data = fn("sqlite3_user_data", ADDRESS, ADDRESS);
+    static final MethodHandle create_function_v2 = fn("sqlite3_create_function_v2", JAVA_INT, ADDRESS, ADDRESS, JAVA_INT,
+            JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
     static final MethodHandle value_type = fn("sqlite3_value_type", JAVA_INT, ADDRESS);
     static final MethodHandle value_int64 = fn("sqlite3_value_int64", JAVA_LONG, ADDRESS);
     static final MethodHandle value_double = fn("sqlite3_value_double", JAVA_DOUBLE, ADDRESS);

@@ -60,7 +60,10 @@ final class SqliteConnection implements AutoCloseable {
             "json_group_object", "json_insert", "json_object", "json_patch", "json_pretty", "json_quote", "json_remove",
             "json_replace", "json_set", "json_type", "json_valid", "jsonb", "jsonb_array", "jsonb_extract",
             "jsonb_group_array", "jsonb_group_object", "jsonb_insert", "jsonb_object", "jsonb_patch", "jsonb_remove",
-            "jsonb_replace", "jsonb_set", "->", "->>");
+            "jsonb_replace", "jsonb_set", "->", "->>",
+            // osquery's additions (SqlFunctions)
+            "regex_match", "regex_split", "split", "version_compare", "inet_aton", "in_cidr_block", "community_id_v1",
+            "community_id_v1_strict", "to_base64", "from_base64", "conditional_to_base64", "md5", "sha1", "sha256", "cot");
 
     private static final Set<String> SCHEMA_TABLES = Set.of("sqlite_master", "sqlite_schema", "sqlite_temp_master",
             "sqlite_temp_schema");
@@ -147,6 +150,11 @@ final class SqliteConnection implements AutoCloseable {
                     close();
                     throw new IllegalStateException("cannot register collation " + COLLATIONS[i]);
                 }
+            }
+            String failed = SqlFunctions.register(db);
+            if (failed != null) {
+                close();
+                throw new IllegalStateException("cannot register the SQL function " + failed);
             }
             rc = (int) Sqlite.set_authorizer.invokeExact(db, AUTHORIZER, MemorySegment.NULL);
             if (rc != Sqlite.SQLITE_OK) {
@@ -333,14 +341,16 @@ final class SqliteConnection implements AutoCloseable {
     }
 
     /** Collation names; the callback's client data is the index. */
-    private static final String[] COLLATIONS = {"VERSION", "VERSION_DPKG"};
+    private static final String[] COLLATIONS = {"VERSION", "VERSION_DPKG", "VERSION_ARCH", "VERSION_RHEL"};
+    private static final java.util.List<java.util.Comparator<String>> COMPARATORS = java.util.List.of(Collations.VERSION,
+            Collations.VERSION_DPKG, Collations.VERSION_ARCH, Collations.VERSION_RHEL);
 
-    /** sqlite3_create_collation_v2 comparator for {@link Collations}; arg 0 is VERSION, 1 is VERSION_DPKG. */
+    /** sqlite3_create_collation_v2 comparator for {@link Collations}; arg is the index in {@link #COLLATIONS}. */
     private static int compare(MemorySegment arg, int n1, MemorySegment s1, int n2, MemorySegment s2) {
         try {
             String a = Sqlite.string(s1, n1);
             String b = Sqlite.string(s2, n2);
-            return (arg.address() == 0 ? Collations.VERSION : Collations.VERSION_DPKG).compare(a, b);
+            return Integer.signum(COMPARATORS.get((int) arg.address()).compare(a, b));
         } catch (Throwable t) {
             return 0;
         }
