@@ -191,4 +191,14 @@ class BlackBoxIT {
                     + "certificates, but no trust store says which CA signs them").doesNotContain("\tat ");
         }
     }
+
+    @Test
+    void aViewThatDoesNotWorkStopsTheStartNamingIt() throws Exception {
+        try (ServiceProcess service = ServiceProcess.start("-Dhostquery.views.broken=SELECT * FROM no_such_table")) {
+            assertThat(service.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(service.process().exitValue()).isNotZero();
+            assertThat(service.output()).contains("hostquery cannot start: view 'broken' (hostquery.views.broken): ")
+                    .contains("no such table").doesNotContain("\tat ");
+        }
+    }
 }

@@ -34,26 +34,28 @@ public class EngineProducer {
         return new HostRoot(root);
     }
 
+    /** The tables and the configured views; the views' columns are known once the engine prepared them. */
     @Produces
     @Singleton
-    Catalog catalog(HostRoot root, Optional<EventManager> events) {
-        List<Table> tables = new ArrayList<>(LinuxTables.all(root));
-        events.ifPresent(manager -> tables.addAll(manager.tables()));
-        return new Catalog(tables);
+    Catalog catalog(QueryEngine engine) {
+        return new Catalog(engine.tables(), engine.views());
     }
 
     @Produces
     @Singleton
-    QueryEngine engine(Catalog catalog, HostqueryConfig config) {
+    QueryEngine engine(HostRoot root, Optional<EventManager> events, HostqueryConfig config) {
+        List<Table> tables = new ArrayList<>(LinuxTables.all(root));
+        events.ifPresent(manager -> tables.addAll(manager.tables()));
         HostqueryConfig.Query q = config.query();
         QueryLimits limits = new QueryLimits(q.timeout().toMillis(), q.maxRows(), q.maxResultBytes());
         int perClient = q.connectionsPerClient().orElse(Math.max(1, q.connections() / 2));
         long perQuery = q.memoryPerQuery().orElse(q.heapLimit() / 4);
         int queriesPerPrincipal = config.security().maxQueriesPerPrincipal().orElse(2 * q.connections());
-        QueryEngine engine = new QueryEngine(catalog.tables(), limits, new EngineSettings(q.connections(), q.heapLimit(), perQuery,
-                q.tableThreads(), q.tableQueue(), perClient, queriesPerPrincipal));
-        LOG.infof("query engine ready: %d tables, %d connections (%d per client), SQLite %s, host root %s",
-                catalog.tables().size(), q.connections(), perClient, QueryEngine.sqliteVersion(), config.hostRoot());
+        QueryEngine engine = new QueryEngine(tables, limits, new EngineSettings(q.connections(), q.heapLimit(), perQuery,
+                q.tableThreads(), q.tableQueue(), perClient, queriesPerPrincipal), config.views());
+        LOG.infof("query engine ready: %d tables%s, %d connections (%d per client), SQLite %s, host root %s",
+                tables.size(), engine.views().isEmpty() ? "" : " and " + engine.views().size() + " views", q.connections(),
+                perClient, QueryEngine.sqliteVersion(), config.hostRoot());
         return engine;
     }
 

@@ -13,6 +13,13 @@ public interface HostqueryConfig {
 
     Query query();
 
+    /**
+     * Named SQL views (osquery's {@code views}): {@code hostquery.views.<name>=SELECT …}. Listed in the catalog as
+     * tables; a view that does not work stops the start with a line naming it. Reads through a view are authorized
+     * as reads of the tables it reads.
+     */
+    java.util.Map<String, String> views();
+
     Http http();
 
     /** Bounds on HTTP requests beyond Quarkus' own (quarkus.http.limits.*). */

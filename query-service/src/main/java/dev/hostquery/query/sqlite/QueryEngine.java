@@ -55,6 +55,9 @@ public final class QueryEngine implements AutoCloseable {
     /** Every table by lower-case name and alias: what the authorizer checks a principal's access against. */
     private final java.util.Map<String, dev.hostquery.api.TableSpec> specs;
     private volatile QueryListener listener = QueryListener.NONE;
+    private final List<Table> tables;
+    /** The views as tables of the catalog, by name. */
+    private final List<dev.hostquery.api.TableSpec> viewSpecs;
     private volatile boolean closed;
 
     /**
@@ -75,6 +78,16 @@ public final class QueryEngine implements AutoCloseable {
      * @throws IllegalStateException when the system SQLite is older than 3.38 or cannot be loaded
      */
     public QueryEngine(List<Table> tables, QueryLimits limits, EngineSettings settings) {
+        this(tables, limits, settings, java.util.Map.of());
+    }
+
+    /**
+     * @param views named SQL views (osquery's {@code views}): created on every connection, checked here by
+     *              preparing each, and listed by {@link #views()} as tables of the catalog
+     * @throws IllegalStateException as above, and for a view that is not a valid SELECT over the tables, naming it
+     */
+    public QueryEngine(List<Table> tables, QueryLimits limits, EngineSettings settings, java.util.Map<String, String> views) {
+        this.tables = List.copyOf(tables);
         int connections = settings.connections();
         clients = new ClientShares(Math.min(settings.connectionsPerClient(), connections), connections,
                 settings.queriesPerClient());
@@ -108,6 +121,8 @@ public final class QueryEngine implements AutoCloseable {
         }
         Set<String> names2 = new HashSet<>(BUILT_IN_TABLES);
         names.forEach(n -> names2.add(n.toLowerCase(Locale.ROOT)));
+        java.util.Map<String, String> checkedViews = Views.check(views, names2);
+        names2.addAll(checkedViews.keySet());
         readable = Set.copyOf(names2);
         specs = java.util.Map.copyOf(byName);
         // Platform threads, not virtual ones: the SQLite thread waits for rows inside an FFM upcall, a native frame
@@ -118,11 +133,27 @@ public final class QueryEngine implements AutoCloseable {
                 Thread.ofPlatform().name("hostquery-table-", 0).daemon(true).factory());
         this.tableThreads.allowCoreThreadTimeOut(true);
         pool = new ArrayBlockingQueue<>(connections, true);
-        for (int i = 0; i < connections; i++) {
-            SqliteConnection connection = new SqliteConnection(ids, names);
-            all.add(connection);
-            pool.add(connection);
+        try {
+            for (int i = 0; i < connections; i++) {
+                SqliteConnection connection = new SqliteConnection(ids, names, checkedViews);
+                all.add(connection);
+                pool.add(connection);
+            }
+            viewSpecs = Views.specs(this, checkedViews, specs);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
         }
+    }
+
+    /** The tables the engine was built with (not the views). */
+    public List<Table> tables() {
+        return tables;
+    }
+
+    /** The configured views, each as a table of the catalog: its columns, and the sensitivity of what it reads. */
+    public List<dev.hostquery.api.TableSpec> views() {
+        return viewSpecs;
     }
 
     /** The SQLite library version in use, e.g. {@code 3.40.1}. */
@@ -161,7 +192,7 @@ public final class QueryEngine implements AutoCloseable {
         List<Object[]> rows = new ArrayList<>();
         List<List<ResultColumn>> columns = new ArrayList<>(1);
         long start = System.nanoTime();
-        execute(sql, requested, parameters, caller, onlyTable, new ResultHandler() {
+        Set<String> tables = execute(sql, requested, parameters, caller, onlyTable, new ResultHandler() {
             @Override
             public void columns(List<ResultColumn> c) {
                 columns.add(c);
@@ -173,7 +204,7 @@ public final class QueryEngine implements AutoCloseable {
                 return true;
             }
         });
-        return new QueryResult(columns.getFirst(), rows, System.nanoTime() - start);
+        return new QueryResult(columns.getFirst(), rows, System.nanoTime() - start, tables);
     }
 
     /**
@@ -228,7 +259,8 @@ public final class QueryEngine implements AutoCloseable {
         return collect(sql, QueryLimits.NONE_REQUESTED, parameters, Caller.subscription(access), table);
     }
 
-    private void execute(String sql, QueryLimits requested, Object[] parameters, Caller caller, String onlyTable,
+    /** Runs a statement; the catalog tables it read. */
+    private Set<String> execute(String sql, QueryLimits requested, Object[] parameters, Caller caller, String onlyTable,
             ResultHandler handler) {
         long start = System.nanoTime();
         QueryState state = null;
@@ -244,6 +276,7 @@ public final class QueryEngine implements AutoCloseable {
             state = new QueryState(effective.timeoutMillis(), caller.cancellation(), tableThreads, readable, onlyTable,
                     memoryPerQuery, caller.access(), specs);
             acquireAndRun(sql, parameters, caller, handler, effective, state);
+            return Set.copyOf(state.tablesRead);
         } catch (QueryException e) {
             failure = e;
             throw e;

@@ -108,6 +108,11 @@ final class SqliteConnection implements AutoCloseable {
     }
 
     SqliteConnection(Collection<Long> tableIds, Collection<String> names) {
+        this(tableIds, names, java.util.Map.of());
+    }
+
+    /** @param views checked view names to their SELECTs, created as temporary views before the authorizer is set */
+    SqliteConnection(Collection<Long> tableIds, Collection<String> names, java.util.Map<String, String> views) {
         VirtualTables.MODULE.address(); // loads the module and its stubs before the first connection
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ADDRESS);
@@ -155,6 +160,17 @@ final class SqliteConnection implements AutoCloseable {
             if (failed != null) {
                 close();
                 throw new IllegalStateException("cannot register the SQL function " + failed);
+            }
+            // views last: they may use the functions; before the authorizer, which refuses CREATE
+            for (var view : views.entrySet()) {
+                rc = (int) Sqlite.exec.invokeExact(db, arena.allocateFrom("CREATE TEMP VIEW \"" + view.getKey() + "\" AS "
+                        + view.getValue()), MemorySegment.NULL, MemorySegment.NULL, MemorySegment.NULL);
+                if (rc != Sqlite.SQLITE_OK) {
+                    String message = errorMessage();
+                    close();
+                    throw new IllegalStateException("view '" + view.getKey() + "' (hostquery.views." + view.getKey()
+                            + "): " + message);
+                }
             }
             rc = (int) Sqlite.set_authorizer.invokeExact(db, AUTHORIZER, MemorySegment.NULL);
             if (rc != Sqlite.SQLITE_OK) {

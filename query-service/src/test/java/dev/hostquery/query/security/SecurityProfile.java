@@ -73,6 +73,8 @@ public class SecurityProfile implements QuarkusTestProfile {
         }
         Map<String, String> c = new HashMap<>();
         c.put("hostquery.security.anonymous-roles", "none");
+        c.put("hostquery.views.process_names", "SELECT pid, name FROM processes");
+        c.put("hostquery.views.account_states", "SELECT username, password_status FROM shadow");
         c.put("hostquery.security.reader-paths", "/usr,/bin,/sbin,/lib,/lib64,/etc/os-release," + DIR.resolve("public"));
         c.put("hostquery.security.tokens-file", DIR.resolve("tokens").toString());
         c.put("hostquery.security.roles.limited.tables", "processes");

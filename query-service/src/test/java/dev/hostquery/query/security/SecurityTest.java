@@ -555,4 +555,21 @@ class SecurityTest {
             channel.shutdownNow();
         }
     }
+
+    @Test
+    void viewsAreTablesOfTheCatalogAndAsSensitiveAsWhatTheyRead() throws Exception {
+        Reply names = query(SecurityProfile.READER, "SELECT count(*) AS n FROM process_names WHERE pid = 1");
+        assertThat(names.status()).as(names.body().toString()).isEqualTo(200);
+        Reply shadow = query(SecurityProfile.READER, "SELECT * FROM account_states");
+        assertThat(shadow.status()).isEqualTo(403);
+        assertThat(shadow.detail()).contains("table shadow is sensitive");
+        assertThat(query(SecurityProfile.AUDITOR, "SELECT count(*) FROM account_states").status()).isEqualTo(200);
+        JsonNode view = post("/v1/tables/account_states", SecurityProfile.READER, null).body();
+        assertThat(view.path("sensitivity").asText()).isEqualTo("sensitive");
+        assertThat(view.path("readable").asBoolean()).isFalse();
+        assertThat(view.path("description").asText()).contains("hostquery.views.account_states").contains("shadow");
+        JsonNode processNames = post("/v1/tables/process_names", SecurityProfile.READER, null).body();
+        assertThat(processNames.path("columns").toString()).contains("\"name\":\"pid\"").contains("\"name\":\"name\"");
+        assertThat(processNames.path("readable").asBoolean()).isTrue();
+    }
 }
