@@ -44,12 +44,13 @@ public class EventsService extends EventsGrpc.EventsImplBase {
 
     private void start(Subscriptions.Plan plan, ServerCallStreamObserver<SubscribeResponse> call) {
         Context context = Context.current();
+        java.util.function.BooleanSupplier streamEnded = PrincipalInterceptor.streamEnded();
         WriteHandOff handOff = WriteHandOff.ofCurrentCall(); // captured here: the subscription thread has no Vert.x context
         long stallNanos = config.events().stallTimeout().toNanos();
         Subscriptions.Handle handle = subscriptions.start(plan, "grpc", PrincipalInterceptor.remote(), new Subscriptions.Sink() {
             @Override
             public boolean cancelled() {
-                return call.isCancelled() || context.isCancelled();
+                return call.isCancelled() || context.isCancelled() || streamEnded.getAsBoolean();
             }
 
             @Override

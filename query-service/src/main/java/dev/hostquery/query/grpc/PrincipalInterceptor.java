@@ -26,6 +26,7 @@ import java.net.SocketAddress;
 public class PrincipalInterceptor implements ServerInterceptor {
     private static final Context.Key<Principal> PRINCIPAL = Context.key("hostquery-principal");
     private static final Context.Key<String> REMOTE = Context.key("hostquery-remote");
+    private static final Context.Key<java.util.concurrent.atomic.AtomicBoolean> ENDED = Context.key("hostquery-stream-ended");
     private static final Metadata.Key<String> REFERENCE = Metadata.Key.of(AuthenticationFilter.REFERENCE_HEADER,
             Metadata.ASCII_STRING_MARSHALLER);
 
@@ -34,7 +35,8 @@ public class PrincipalInterceptor implements ServerInterceptor {
 
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
-        Principal principal = filter.byReference(headers.get(REFERENCE));
+        AuthenticationFilter.Reference reference = filter.byReference(headers.get(REFERENCE));
+        Principal principal = reference == null ? null : reference.principal();
         if (principal == null) {
             call.close(Status.UNAUTHENTICATED.withDescription("the call was not authenticated"), new Metadata());
             return new ServerCall.Listener<>() { };
@@ -42,7 +44,8 @@ public class PrincipalInterceptor implements ServerInterceptor {
         SocketAddress address = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
         String remote = address instanceof InetSocketAddress inet && inet.getAddress() != null
                 ? inet.getAddress().getHostAddress() : "unix";
-        Context context = Context.current().withValue(PRINCIPAL, principal).withValue(REMOTE, remote);
+        Context context = Context.current().withValue(PRINCIPAL, principal).withValue(REMOTE, remote)
+                .withValue(ENDED, reference.ended());
         return Contexts.interceptCall(context, call, headers, next);
     }
 
@@ -53,6 +56,15 @@ public class PrincipalInterceptor implements ServerInterceptor {
             throw new IllegalStateException("a gRPC call without a principal");
         }
         return principal;
+    }
+
+    /**
+     * Whether the current call's HTTP/2 stream has ended, as Vert.x saw it: true also for a call whose cancellation
+     * never reached gRPC's own listeners. Read it from the call's thread and keep the supplier.
+     */
+    static java.util.function.BooleanSupplier streamEnded() {
+        java.util.concurrent.atomic.AtomicBoolean ended = ENDED.get();
+        return ended == null ? () -> false : ended::get;
     }
 
     /** The current call's client address: an IP, or {@code unix} on the Unix socket. */

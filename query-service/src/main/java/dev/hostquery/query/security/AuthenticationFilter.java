@@ -34,7 +34,11 @@ public class AuthenticationFilter {
     public static final String REFERENCE_HEADER = "hostquery-principal-ref";
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
-    private final Map<String, Principal> byReference = new ConcurrentHashMap<>();
+    /** A gRPC call's principal, and whether its HTTP/2 stream has ended (a reset included). */
+    public record Reference(Principal principal, java.util.concurrent.atomic.AtomicBoolean ended) {
+    }
+
+    private final Map<String, Reference> byReference = new ConcurrentHashMap<>();
 
     @Inject
     Authenticator authenticator;
@@ -58,8 +62,8 @@ public class AuthenticationFilter {
         return principal;
     }
 
-    /** The principal a gRPC call's reference stands for, or null when there is none (or it expired). */
-    public Principal byReference(String reference) {
+    /** What a gRPC call's reference stands for, or null when there is none (or its stream ended). */
+    public Reference byReference(String reference) {
         return reference == null ? null : byReference.get(reference);
     }
 
@@ -122,8 +126,13 @@ public class AuthenticationFilter {
             byte[] bytes = new byte[16];
             RANDOM.nextBytes(bytes);
             String reference = HexFormat.of().formatHex(bytes);
-            byReference.put(reference, principal);
-            rc.addEndHandler(done -> byReference.remove(reference));
+            Reference entry = new Reference(principal, new java.util.concurrent.atomic.AtomicBoolean());
+            byReference.put(reference, entry);
+            rc.addEndHandler(done -> {
+                // the stream is over, however it ended: a call that missed its cancellation still learns of it
+                entry.ended().set(true);
+                byReference.remove(reference);
+            });
             rc.request().headers().set(REFERENCE_HEADER, reference);
         }
         rc.next();
