@@ -41,7 +41,7 @@ class BlackBoxIT {
             HttpResponse<String> r = query(service, "SELECT count(*) AS n FROM processes");
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.body()).contains("\"row_count\":1");
-            assertThat(service.output()).contains("query engine ready: 48 tables");
+            assertThat(service.output()).containsPattern("query engine ready: \\d+ tables");
             service.process().destroy();
             assertThat(service.process().waitFor(15, TimeUnit.SECONDS)).as("exits within 15 s of SIGTERM").isTrue();
             assertThat(service.process().exitValue()).isIn(0, 143);

@@ -255,6 +255,36 @@ public final class HostRoot implements AutoCloseable {
         }
     }
 
+    /**
+     * A file's extended attributes, name to value, in the order listxattr(2) gives them (links followed inside the
+     * root). Read with listxattr(2) and getxattr(2) (jna-platform's XAttrUtil) through the {@code /proc/self/fd} link
+     * of an O_PATH descriptor opened inside the root, so that the path cannot lead out of it and no file is opened
+     * for reading (a device or a FIFO is never touched). Empty when the file does not exist or its attributes cannot
+     * be read; an attribute that vanished between the list and the read is left out.
+     */
+    public Optional<java.util.Map<String, byte[]>> extendedAttributes(String absolute) {
+        int fd = open(absolute, O_PATH | O_CLOEXEC);
+        if (fd < 0) {
+            return Optional.empty();
+        }
+        try {
+            String handle = "/proc/self/fd/" + fd;
+            java.util.Map<String, byte[]> attributes = new java.util.LinkedHashMap<>();
+            for (String name : com.sun.jna.platform.linux.XAttrUtil.listXAttr(handle)) {
+                try {
+                    attributes.put(name, com.sun.jna.platform.linux.XAttrUtil.getXAttrBytes(handle, name));
+                } catch (IOException e) {
+                    // removed meanwhile, or not readable by this process: no row for it
+                }
+            }
+            return Optional.of(attributes);
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        } finally {
+            Direct.close(fd);
+        }
+    }
+
     /** Names of the entries of a directory (links followed inside the root), in the order the kernel lists them, or an empty list. */
     public List<String> list(String absolute) {
         List<String> names = new ArrayList<>();

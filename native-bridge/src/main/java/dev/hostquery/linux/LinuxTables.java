@@ -23,6 +23,7 @@ public final class LinuxTables {
                 new EtcHostsTable(root),
                 new EtcProtocolsTable(root),
                 new EtcServicesTable(root),
+                new ExtendedAttributesTable(root),
                 new FileTable(root),
                 new GroupsTable(root),
                 new HashTable(root),
