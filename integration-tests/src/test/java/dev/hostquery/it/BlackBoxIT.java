@@ -184,7 +184,7 @@ class BlackBoxIT {
 
     @Test
     void refusesCertificateMappingsWithoutATrustStore() throws Exception {
-        try (ServiceProcess service = ServiceProcess.start("-Dhostquery.security.client-certificates.\"CN=ci\"=reader")) {
+        try (ServiceProcess service = ServiceProcess.start("-Dhostquery.security.client-certificates.\"DNS:ci.example\"=reader")) {
             assertThat(service.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(service.process().exitValue()).isNotZero();
             assertThat(service.output()).contains("hostquery cannot start: hostquery.security.client-certificates maps "
@@ -199,6 +199,16 @@ class BlackBoxIT {
             assertThat(service.process().exitValue()).isNotZero();
             assertThat(service.output()).contains("hostquery cannot start: view 'broken' (hostquery.views.broken): ")
                     .contains("no such table").doesNotContain("\tat ");
+        }
+    }
+
+    @Test
+    void aMissingTokensFileStopsTheStartNamingIt() throws Exception {
+        try (ServiceProcess service = ServiceProcess.start("-Dhostquery.security.tokens-file=/no/such/tokens")) {
+            assertThat(service.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(service.process().exitValue()).isNotZero();
+            assertThat(service.output()).contains("hostquery cannot start: hostquery.security.tokens-file /no/such/tokens cannot "
+                    + "be read: no such file").doesNotContain("\tat ");
         }
     }
 }

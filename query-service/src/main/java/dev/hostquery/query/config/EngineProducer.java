@@ -46,6 +46,9 @@ public class EngineProducer {
     QueryEngine engine(HostRoot root, Optional<EventManager> events, HostqueryConfig config) {
         List<Table> tables = new ArrayList<>(LinuxTables.all(root));
         events.ifPresent(manager -> tables.addAll(manager.tables()));
+        org.eclipse.microprofile.config.Config settings = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+        tables.addAll(dev.hostquery.query.catalog.ServiceTables.all(
+                settings.getOptionalValue("quarkus.application.version", String.class).orElse("unknown"), root, settings));
         HostqueryConfig.Query q = config.query();
         QueryLimits limits = new QueryLimits(q.timeout().toMillis(), q.maxRows(), q.maxResultBytes());
         int perClient = q.connectionsPerClient().orElse(Math.max(1, q.connections() / 2));

@@ -58,7 +58,7 @@ public class Startup {
      * What the producer said: the message of the outermost exception of hostquery's or of the JDK's, past the
      * container's wrapping; else the innermost message.
      */
-    static String reason(Throwable t) {
+    public static String reason(Throwable t) {
         String innermost = t.toString();
         for (Throwable c = t; c != null; c = c.getCause()) {
             String type = c.getClass().getName();

@@ -60,6 +60,14 @@ public class ListenerCheck {
 
     /** Runs before the engine is built (priority 0) and before any listener opens. */
     void check(@Observes @Priority(0) StartupEvent event) {
+        try {
+            authenticator.roles(); // built now, not at the first request: a bad tokens file or role fails the start
+        } catch (RuntimeException e) {
+            LOG.errorf("hostquery cannot start: %s", dev.hostquery.query.config.Startup.reason(e));
+            dev.hostquery.query.config.Startup.markFailed();
+            Quarkus.asyncExit(1);
+            return;
+        }
         if (!config.security().clientCertificates().isEmpty() && !configured("trust-store.", ".certs", ".path")) {
             // without a trust store of its own, TLS would take any certificate a public CA signed for that subject
             LOG.errorf("hostquery cannot start: hostquery.security.client-certificates maps certificates, but no trust "

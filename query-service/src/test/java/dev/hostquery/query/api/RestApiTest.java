@@ -34,11 +34,13 @@ class RestApiTest {
 
     /**
      * What the catalog holds with the test configuration: every Linux table, derived from their declarations (no
-     * count to keep up to date), and the event service's tables.
+     * count to keep up to date), the event service's tables and the service's own (osquery_info, …).
      */
     static final java.util.List<String> CATALOG = java.util.stream.Stream.concat(
             dev.hostquery.linux.LinuxTables.all(dev.hostquery.linux.HostRoot.system()).stream().map(t -> t.spec().name()),
-            java.util.stream.Stream.of("file_events", "process_events", "socket_events", "hostquery_events", "osquery_events"))
+            java.util.stream.Stream.concat(java.util.stream.Stream.of("file_events", "process_events", "socket_events",
+                    "hostquery_events", "osquery_events"),
+                    dev.hostquery.query.catalog.ServiceTables.specs().stream().map(dev.hostquery.api.TableSpec::name)))
             .toList();
 
     @Test
