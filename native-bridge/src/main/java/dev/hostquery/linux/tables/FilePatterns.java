@@ -29,11 +29,14 @@ final class FilePatterns {
 
     /**
      * Host paths (absolute, as the query wrote them) to stat: the path constraints' values and expansions,
-     * and the entries of the directory constraints' directories.
+     * and the entries of the directory constraints' directories; each one the query's principal may read
+     * ({@link #checkAccess}).
      *
      * @throws InvalidConstraintException for a relative path, a path with a NUL character, or a pattern or
      *     directory that expands past {@link #MAX_EXPANSION} paths
      * @throws dev.hostquery.api.QueryCancelledException once the query has ended
+     * @throws dev.hostquery.api.PermissionDeniedException for the first path, directory or pattern the principal may
+     *     not read
      */
     static Set<String> paths(HostRoot root, QueryContext context) {
         return paths(root, context, MAX_EXPANSION);
@@ -80,6 +83,11 @@ final class FilePatterns {
             for (String name : names.stream().sorted().toList()) {
                 paths.add(base.equals("/") ? "/" + name : base + "/" + name);
             }
+        }
+        // and every path, before any table looks at it: a refused path reveals nothing, not even whether it exists
+        for (String path : paths) {
+            context.checkCancelled();
+            checkAccess(root, context, path);
         }
         return paths;
     }
