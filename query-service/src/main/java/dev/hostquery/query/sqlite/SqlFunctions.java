@@ -1,7 +1,6 @@
 package dev.hostquery.query.sqlite;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import com.google.re2j.Matcher;
@@ -130,7 +129,7 @@ final class SqlFunctions {
             MemorySegment values = argv.reinterpret(ADDRESS.byteSize() * Math.max(0, argc));
             Object[] args = new Object[argc];
             for (int i = 0; i < argc; i++) {
-                args[i] = value(values.getAtIndex(ADDRESS, i));
+                args[i] = VirtualTables.value(values.getAtIndex(ADDRESS, i));
             }
             Object result;
             try {
@@ -147,25 +146,6 @@ final class SqlFunctions {
                 // nothing more to tell SQLite
             }
         }
-    }
-
-    private static Object value(MemorySegment v) throws Throwable {
-        int type = (int) Sqlite.value_type.invokeExact(v);
-        return switch (type) {
-            case Sqlite.SQLITE_INTEGER -> (long) Sqlite.value_int64.invokeExact(v);
-            case Sqlite.SQLITE_FLOAT -> (double) Sqlite.value_double.invokeExact(v);
-            case Sqlite.SQLITE_TEXT -> {
-                MemorySegment p = (MemorySegment) Sqlite.value_text.invokeExact(v);
-                int n = (int) Sqlite.value_bytes.invokeExact(v);
-                yield Sqlite.string(p, n);
-            }
-            case Sqlite.SQLITE_BLOB -> {
-                MemorySegment p = (MemorySegment) Sqlite.value_blob.invokeExact(v);
-                int n = (int) Sqlite.value_bytes.invokeExact(v);
-                yield n == 0 ? new byte[0] : p.reinterpret(n).toArray(JAVA_BYTE);
-            }
-            default -> null;
-        };
     }
 
     private static void result(MemorySegment context, Object result) throws Throwable {
