@@ -28,9 +28,14 @@ public class Startup {
     @Inject
     Instance<Optional<EventManager>> events;
 
-    /** Marks the start failed: the service is exiting and its readiness says so. */
-    public static void markFailed() {
+    /**
+     * Refuses the start: logs one line, "hostquery cannot start: {@code reason}", marks the start failed (readiness
+     * says so, and the authentication filter serves nothing meanwhile) and exits with status 1.
+     */
+    public static void fail(String reason) {
         failed = true;
+        LOG.errorf("hostquery cannot start: %s", reason);
+        Quarkus.asyncExit(1);
     }
 
     /** True when the start failed and the service is exiting. */
@@ -48,9 +53,7 @@ public class Startup {
             events.get().ifPresent(manager -> manager.start()
                     .forEach(failure -> LOG.warnf("event publisher not running: %s (see hostquery_events)", failure)));
         } catch (RuntimeException e) {
-            failed = true;
-            LOG.errorf("hostquery cannot start: %s", reason(e));
-            Quarkus.asyncExit(1);
+            fail(reason(e));
         }
     }
 

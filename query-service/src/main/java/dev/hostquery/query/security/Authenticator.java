@@ -240,9 +240,15 @@ public class Authenticator {
         return roles.principal("cert:" + subject, Principal.Method.CERTIFICATE, Set.of());
     }
 
-    private Principal peer(HttpConnection connection) {
+    /** The Unix socket under a connection, or null when it is not one (or not Netty's epoll channel). */
+    private static EpollDomainSocketChannel domainSocket(HttpConnection connection) {
         Channel channel = connection instanceof ConnectionBase base ? base.channel() : null;
-        if (!(channel instanceof EpollDomainSocketChannel socket)) {
+        return channel instanceof EpollDomainSocketChannel socket ? socket : null;
+    }
+
+    private Principal peer(HttpConnection connection) {
+        EpollDomainSocketChannel socket = domainSocket(connection);
+        if (socket == null) {
             throw new Refusal(ErrorCode.UNAUTHENTICATED, "the Unix socket's peer credentials are unavailable");
         }
         PeerCredentials credentials;
@@ -265,15 +271,12 @@ public class Authenticator {
         HttpConnection connection = request.connection();
         SocketAddress remote = connection.remoteAddress();
         if (remote != null && remote.isDomainSocket()) {
-            Channel channel = connection instanceof ConnectionBase base ? base.channel() : null;
-            if (channel instanceof EpollDomainSocketChannel socket) {
-                try {
-                    return "unix:pid=" + socket.peerCredentials().pid();
-                } catch (java.io.IOException e) {
-                    return "unix";
-                }
+            EpollDomainSocketChannel socket = domainSocket(connection);
+            try {
+                return socket == null ? "unix" : "unix:pid=" + socket.peerCredentials().pid();
+            } catch (java.io.IOException e) {
+                return "unix";
             }
-            return "unix";
         }
         return remote == null || remote.hostAddress() == null ? "unknown" : remote.hostAddress();
     }

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -108,21 +109,32 @@ public class CertificateReloader {
         }
     }
 
-    /** The files of the TLS configuration's key store and trust store (PEM files, key store files). */
-    private List<String> files() {
+    /**
+     * The settings of a TLS configuration (named, or the default one) that name files of its key store or trust store,
+     * by their name after {@code quarkus.tls.[<name>.]} ({@code key-store.pem.0.cert}, {@code trust-store.p12.path}, …),
+     * to their values. From the configuration, not the TLS registry: its beans are not built early in the start.
+     */
+    static Map<String, String> fileSettings(Optional<String> tlsName) {
         Config c = ConfigProvider.getConfig();
         String prefix = "quarkus.tls." + tlsName.map(name -> name + ".").orElse("");
-        List<String> files = new ArrayList<>();
+        Map<String, String> settings = new java.util.TreeMap<>();
         for (String name : c.getPropertyNames()) {
             if ((name.startsWith(prefix + "key-store.") || name.startsWith(prefix + "trust-store."))
                     && (name.endsWith(".cert") || name.endsWith(".key") || name.endsWith(".certs") || name.endsWith(".path"))) {
-                c.getOptionalValue(name, String.class).ifPresent(v -> {
-                    for (String f : v.split(",")) {
-                        if (!f.isBlank()) {
-                            files.add(f.strip());
-                        }
-                    }
-                });
+                c.getOptionalValue(name, String.class).ifPresent(v -> settings.put(name.substring(prefix.length()), v));
+            }
+        }
+        return settings;
+    }
+
+    /** The files of the TLS configuration's key store and trust store (PEM files, key store files). */
+    private List<String> files() {
+        List<String> files = new ArrayList<>();
+        for (String value : fileSettings(tlsName).values()) {
+            for (String f : value.split(",")) {
+                if (!f.isBlank()) {
+                    files.add(f.strip());
+                }
             }
         }
         files.sort(null);

@@ -1,7 +1,7 @@
 package dev.hostquery.query.security;
 
 import dev.hostquery.query.config.HostqueryConfig;
-import io.quarkus.runtime.Quarkus;
+import dev.hostquery.query.config.Startup;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.http.DomainSocketServerStart;
 import jakarta.annotation.Priority;
@@ -63,17 +63,13 @@ public class ListenerCheck {
         try {
             authenticator.roles(); // built now, not at the first request: a bad tokens file or role fails the start
         } catch (RuntimeException e) {
-            LOG.errorf("hostquery cannot start: %s", dev.hostquery.query.config.Startup.reason(e));
-            dev.hostquery.query.config.Startup.markFailed();
-            Quarkus.asyncExit(1);
+            Startup.fail(Startup.reason(e));
             return;
         }
         if (!config.security().clientCertificates().isEmpty() && !configured("trust-store.", ".certs", ".path")) {
             // without a trust store of its own, TLS would take any certificate a public CA signed for that subject
-            LOG.errorf("hostquery cannot start: hostquery.security.client-certificates maps certificates, but no trust "
-                    + "store says which CA signs them: set quarkus.tls.trust-store.pem.certs to that CA's certificate");
-            dev.hostquery.query.config.Startup.markFailed();
-            Quarkus.asyncExit(1);
+            Startup.fail("hostquery.security.client-certificates maps certificates, but no trust store says which CA "
+                    + "signs them: set quarkus.tls.trust-store.pem.certs to that CA's certificate");
             return;
         }
         String refusal = refusal();
@@ -81,9 +77,7 @@ public class ListenerCheck {
             if (config.security().insecure()) {
                 LOG.warnf("INSECURE: %s; served anyway because hostquery.security.insecure=true", refusal);
             } else {
-                LOG.errorf("hostquery cannot start: %s", refusal);
-                dev.hostquery.query.config.Startup.markFailed();
-                Quarkus.asyncExit(1);
+                Startup.fail(refusal);
                 return;
             }
         }
@@ -115,14 +109,12 @@ public class ListenerCheck {
     }
 
     /**
-     * Whether the HTTP server's TLS configuration (named, or the default one) sets a file under {@code part}: a PEM
-     * file (pem.<n>.cert, pem.<n>.certs) or a key store (p12.path, jks.path), not a default such as sni. The TLS
-     * registry's beans are not built yet at this point of the start, so its configuration is read instead.
+     * Whether the HTTP server's TLS configuration sets a file under {@code part}: a PEM file (pem.<n>.cert,
+     * pem.<n>.certs) or a key store (p12.path, jks.path), not a default such as sni.
      */
     private boolean configured(String part, String... endings) {
-        String prefix = "quarkus.tls." + tlsName.map(name -> name + ".").orElse("") + part;
-        for (String name : org.eclipse.microprofile.config.ConfigProvider.getConfig().getPropertyNames()) {
-            if (name.startsWith(prefix)) {
+        for (String name : CertificateReloader.fileSettings(tlsName).keySet()) {
+            if (name.startsWith(part)) {
                 for (String ending : endings) {
                     if (name.endsWith(ending)) {
                         return true;
@@ -143,10 +135,8 @@ public class ListenerCheck {
                 Files.delete(socket); // left by a service that did not stop cleanly: nobody answers on it
             }
         } catch (IOException e) {
-            LOG.errorf("hostquery cannot start: the Unix socket %s cannot be prepared (%s): set quarkus.http.domain-socket "
-                    + "to a writable place, or quarkus.http.domain-socket-enabled=false", socket, e);
-            dev.hostquery.query.config.Startup.markFailed();
-            Quarkus.asyncExit(1);
+            Startup.fail("the Unix socket " + socket + " cannot be prepared (" + e + "): set quarkus.http.domain-socket "
+                    + "to a writable place, or quarkus.http.domain-socket-enabled=false");
         }
     }
 
@@ -171,10 +161,8 @@ public class ListenerCheck {
             }
             LOG.infof("Unix socket %s: mode 0660, group %s", socket, group.orElse("of the service"));
         } catch (IOException | UnsupportedOperationException e) {
-            LOG.errorf("hostquery cannot start: the Unix socket %s cannot get mode 0660 and group %s (%s)", socket,
-                    config.security().unixSocket().group().orElse("of the service"), e.getMessage());
-            dev.hostquery.query.config.Startup.markFailed();
-            Quarkus.asyncExit(1);
+            Startup.fail("the Unix socket " + socket + " cannot get mode 0660 and group "
+                    + config.security().unixSocket().group().orElse("of the service") + " (" + e.getMessage() + ")");
         }
     }
 

@@ -31,6 +31,11 @@ public final class Roles {
     static final Set<String> BUILT_IN = Set.of(READER, SENSITIVE, EVENTS, ADMIN);
 
     private record Defined(Set<String> tables, boolean allNonSensitive, Set<String> deny, boolean events) {
+        /** Whether the role reads the table: it names it, or names every table that is not sensitive. */
+        boolean allows(TableSpec table) {
+            return !deny.contains(table.name())
+                    && (tables.contains(table.name()) || (allNonSensitive && table.sensitivity() != Sensitivity.SENSITIVE));
+        }
     }
 
     private final Map<String, Defined> defined;
@@ -95,8 +100,7 @@ public final class Roles {
         result.add(SENSITIVE);
         result.add(ADMIN);
         defined.forEach((name, d) -> {
-            if (!d.deny().contains(table.name()) && (d.tables().contains(table.name())
-                    || (d.allNonSensitive() && table.sensitivity() != Sensitivity.SENSITIVE))) {
+            if (d.allows(table)) {
                 result.add(name);
             }
         });
@@ -138,7 +142,7 @@ public final class Roles {
             }
             for (String role : roles) {
                 Defined d = defined.get(role);
-                if (d != null && (d.tables().contains(name) || (d.allNonSensitive() && !isSensitive))) {
+                if (d != null && d.allows(table)) {
                     return null;
                 }
             }
