@@ -4,15 +4,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
-import java.security.MessageDigest;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -31,21 +27,9 @@ public final class AuthBenchmark {
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(System.getProperty("bench.dir", Files.createTempDirectory("hostquery-auth-bench").toString()));
-        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
-                "-nodes", "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1",
-                "-keyout", dir.resolve("tls.key").toString(), "-out", dir.resolve("tls.crt").toString())
-                .redirectErrorStream(true).start();
-        String opensslOut = new String(openssl.getInputStream().readAllBytes());
-        if (!openssl.waitFor(60, TimeUnit.SECONDS) || openssl.exitValue() != 0) {
-            throw new IllegalStateException("openssl could not make a certificate: " + opensslOut);
-        }
-        String token = HexFormat.of().formatHex(java.security.SecureRandom.getInstanceStrong().generateSeed(32));
-        String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-        Files.writeString(dir.resolve("tokens"), hash + " bench reader\n");
-        int tlsPort;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            tlsPort = s.getLocalPort();
-        }
+        ServiceProcess.selfSignedCertificate(dir);
+        String token = ServiceProcess.issueToken(dir.resolve("tokens"), "bench", "reader");
+        int tlsPort = ServiceProcess.freePort();
         try (ServiceProcess service = ServiceProcess.start("-Dhostquery.security.tokens-file=" + dir.resolve("tokens"),
                 "-Dquarkus.http.ssl-port=" + tlsPort, "-Dquarkus.tls.key-store.pem.0.cert=" + dir.resolve("tls.crt"),
                 "-Dquarkus.tls.key-store.pem.0.key=" + dir.resolve("tls.key"))) {
@@ -66,7 +50,6 @@ public final class AuthBenchmark {
         imageSize();
     }
 
-    /** [0]: anonymous medians per round, [1]: token medians per round, microseconds. */
     /** Both paths of both transports until the JIT has compiled them, client and server. */
     private static void warm(HttpClient client, URI uri, String token) throws Exception {
         for (int i = 0; i < WARMUP; i++) {
@@ -93,8 +76,8 @@ public final class AuthBenchmark {
     }
 
     private static void report(String transport, double[][] ms) {
-        double anonymous = median(ms[0]);
-        double withToken = median(ms[1]);
+        double anonymous = Benchmark.median(ms[0]);
+        double withToken = Benchmark.median(ms[1]);
         System.out.printf("%-11s anonymous %7.1f µs, bearer token %7.1f µs: ratio %.3f (goal <= 1.1)%n", transport + ":",
                 anonymous, withToken, withToken / anonymous);
     }
@@ -106,7 +89,7 @@ public final class AuthBenchmark {
             send(client, uri, token);
             us[i] = (System.nanoTime() - t0) / 1e3;
         }
-        return median(us);
+        return Benchmark.median(us);
     }
 
     private static void send(HttpClient client, URI uri, String token) throws Exception {
@@ -119,12 +102,6 @@ public final class AuthBenchmark {
         if (r.statusCode() != 200) {
             throw new IllegalStateException(uri + " answered " + r.statusCode() + ": " + r.body());
         }
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
     }
 
     private static SSLContext trusting(Path cert) throws Exception {

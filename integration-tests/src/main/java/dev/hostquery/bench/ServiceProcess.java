@@ -57,10 +57,7 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     private static ServiceProcess start(Path store, boolean ownsStore, String... options) throws IOException {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = freePort();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("--enable-native-access=ALL-UNNAMED");
@@ -80,6 +77,50 @@ public final class ServiceProcess implements AutoCloseable {
         long start = System.nanoTime();
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         return new ServiceProcess(process, port, start, log, ownsStore ? store : null, socket);
+    }
+
+    /** A loopback port nothing listens on now, for a service or a listener of a test. */
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /**
+     * Writes a self-signed certificate for localhost and 127.0.0.1 (EC P-256, a day long) as {@code tls.crt} and
+     * {@code tls.key} in {@code dir}, made by openssl, to start the service with TLS.
+     *
+     * @throws IllegalStateException with openssl's output when it fails
+     */
+    public static void selfSignedCertificate(Path dir) throws IOException, InterruptedException {
+        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                "-nodes", "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                "-keyout", dir.resolve("tls.key").toString(), "-out", dir.resolve("tls.crt").toString())
+                .redirectErrorStream(true).start();
+        String output = new String(openssl.getInputStream().readAllBytes());
+        if (!openssl.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || openssl.exitValue() != 0) {
+            throw new IllegalStateException("openssl could not make a certificate: " + output);
+        }
+    }
+
+    /**
+     * Issues a bearer token as the README says: 32 random bytes in hex, its SHA-256 with a name and roles written
+     * as the tokens file's one line.
+     *
+     * @return the token
+     */
+    public static String issueToken(Path tokensFile, String name, String roles) throws IOException {
+        byte[] random = new byte[32];
+        new java.security.SecureRandom().nextBytes(random);
+        String token = java.util.HexFormat.of().formatHex(random);
+        try {
+            String hash = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            Files.writeString(tokensFile, hash + " " + name + " " + roles + "\n");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+        return token;
     }
 
     /** Waits until /q/health/ready answers 200; returns the time from start to healthy, milliseconds. */

@@ -82,14 +82,24 @@ class BlackBoxIT {
         }
     }
 
+    /**
+     * The output of a service whose start was refused: it exits within 60 s with a status other than 0, having
+     * said why in its log without a stack trace.
+     */
+    static String refusedStart(ServiceProcess service) throws Exception {
+        assertThat(service.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(service.process().exitValue()).isNotZero();
+        String output = service.output();
+        assertThat(output).doesNotContain("\tat ");
+        return output;
+    }
+
     @Test
     void refusesToListenOffLoopbackWithoutTlsAndAuthentication() throws Exception {
         try (ServiceProcess service = ServiceProcess.start("-Dquarkus.http.host=0.0.0.0")) {
-            assertThat(service.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(service.process().exitValue()).isNotZero();
-            assertThat(service.output()).contains("hostquery cannot start: quarkus.http.host=0.0.0.0 is not loopback, so it "
+            assertThat(refusedStart(service)).contains("hostquery cannot start: quarkus.http.host=0.0.0.0 is not loopback, so it "
                     + "needs TLS and authentication: add a certificate (quarkus.tls.key-store.pem.0.cert and .key), "
-                    + "quarkus.http.insecure-requests=disabled, authentication (").doesNotContain("\tat ");
+                    + "quarkus.http.insecure-requests=disabled, authentication (");
         }
         try (ServiceProcess service = ServiceProcess.start("-Dquarkus.http.host=0.0.0.0", "-Dhostquery.security.insecure=true")) {
             service.awaitHealthy(Duration.ofSeconds(60));
@@ -100,15 +110,9 @@ class BlackBoxIT {
     @Test
     void listensOffLoopbackWithTlsAndTokens(@TempDir Path dir) throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/openssl")), "needs openssl to make a certificate");
-        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
-                "-nodes", "-days", "1", "-subj", "/CN=localhost", "-keyout", dir.resolve("tls.key").toString(),
-                "-out", dir.resolve("tls.crt").toString()).redirectErrorStream(true).start();
-        assertThat(openssl.waitFor(60, TimeUnit.SECONDS) && openssl.exitValue() == 0).isTrue();
+        ServiceProcess.selfSignedCertificate(dir);
         Files.writeString(dir.resolve("tokens"), "0".repeat(64) + " nobody reader\n");
-        int port;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = ServiceProcess.freePort();
         try (ServiceProcess service = ServiceProcess.start("-Dquarkus.http.host=0.0.0.0", "-Dquarkus.http.insecure-requests=disabled",
                 "-Dquarkus.http.ssl-port=" + port, "-Dquarkus.tls.key-store.pem.0.cert=" + dir.resolve("tls.crt"),
                 "-Dquarkus.tls.key-store.pem.0.key=" + dir.resolve("tls.key"), "-Dhostquery.security.tokens-file=" + dir.resolve("tokens"))) {
@@ -125,10 +129,8 @@ class BlackBoxIT {
     @Test
     void refusesToStartOnABadHostRoot() throws Exception {
         try (ServiceProcess service = ServiceProcess.start("-Dhostquery.host-root=/no/such/dir")) {
-            assertThat(service.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(service.process().exitValue()).isNotZero();
-            assertThat(service.output()).contains("hostquery cannot start: hostquery.host-root '/no/such/dir' is not a directory")
-                    .doesNotContain("\tat ");
+            assertThat(refusedStart(service)).contains("hostquery cannot start: hostquery.host-root '/no/such/dir' is not a directory")
+                    ;
         }
     }
 
@@ -137,10 +139,8 @@ class BlackBoxIT {
         try (ServiceProcess first = ServiceProcess.startOn(store)) {
             first.awaitHealthy(Duration.ofSeconds(60));
             try (ServiceProcess second = ServiceProcess.startOn(store)) {
-                assertThat(second.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
-                assertThat(second.process().exitValue()).isNotZero();
-                assertThat(second.output()).contains("hostquery cannot start: cannot open the event store at " + store)
-                        .doesNotContain("\tat ");
+                assertThat(refusedStart(second)).contains("hostquery cannot start: cannot open the event store at " + store)
+                        ;
             }
             assertThat(query(first, "SELECT 1 AS one").statusCode()).isEqualTo(200);
         }
@@ -185,30 +185,24 @@ class BlackBoxIT {
     @Test
     void refusesCertificateMappingsWithoutATrustStore() throws Exception {
         try (ServiceProcess service = ServiceProcess.start("-Dhostquery.security.client-certificates.\"DNS:ci.example\"=reader")) {
-            assertThat(service.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(service.process().exitValue()).isNotZero();
-            assertThat(service.output()).contains("hostquery cannot start: hostquery.security.client-certificates maps "
-                    + "certificates, but no trust store says which CA signs them").doesNotContain("\tat ");
+            assertThat(refusedStart(service)).contains("hostquery cannot start: hostquery.security.client-certificates maps "
+                    + "certificates, but no trust store says which CA signs them");
         }
     }
 
     @Test
     void aViewThatDoesNotWorkStopsTheStartNamingIt() throws Exception {
         try (ServiceProcess service = ServiceProcess.start("-Dhostquery.views.broken=SELECT * FROM no_such_table")) {
-            assertThat(service.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(service.process().exitValue()).isNotZero();
-            assertThat(service.output()).contains("hostquery cannot start: view 'broken' (hostquery.views.broken): ")
-                    .contains("no such table").doesNotContain("\tat ");
+            assertThat(refusedStart(service)).contains("hostquery cannot start: view 'broken' (hostquery.views.broken): ")
+                    .contains("no such table");
         }
     }
 
     @Test
     void aMissingTokensFileStopsTheStartNamingIt() throws Exception {
         try (ServiceProcess service = ServiceProcess.start("-Dhostquery.security.tokens-file=/no/such/tokens")) {
-            assertThat(service.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(service.process().exitValue()).isNotZero();
-            assertThat(service.output()).contains("hostquery cannot start: hostquery.security.tokens-file /no/such/tokens cannot "
-                    + "be read: no such file").doesNotContain("\tat ");
+            assertThat(refusedStart(service)).contains("hostquery cannot start: hostquery.security.tokens-file /no/such/tokens cannot "
+                    + "be read: no such file");
         }
     }
 }

@@ -3,8 +3,8 @@ package dev.hostquery.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.hostquery.bench.ServiceProcess;
 import java.io.File;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,11 +12,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -61,16 +58,9 @@ class ImageIT {
         System.out.println("[image] " + built.lines().filter(l -> l.startsWith("built ")).findFirst().orElse(built));
         assertThat(built).containsPattern("built " + java.util.regex.Pattern.quote(TAG) + ": \\d+ MiB");
 
-        byte[] random = new byte[32];
-        new SecureRandom().nextBytes(random);
-        String token = HexFormat.of().formatHex(random);
-        String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-        Files.writeString(dir.resolve("tokens"), hash + " image-test reader\n");
+        String token = ServiceProcess.issueToken(dir.resolve("tokens"), "image-test", "reader");
         dir.toFile().setReadable(true, false);
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = ServiceProcess.freePort();
         String name = "hostquery-it-" + ProcessHandle.current().pid();
         List<String> command = new ArrayList<>(List.of("podman", "--runtime", "runc", "run", "-d", "--rm", "--name", name,
                 "--pid=host", "--network=host", "-v", "/:/host:ro", "-v", dir + ":/etc/hostquery:ro",
